@@ -1,0 +1,182 @@
+#include "dbsprog/tissue/activation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+#include "dbsprog/error.hpp"
+#include "dbsprog/field/volume_conductor.hpp"
+#include "dbsprog/io/paths.hpp"
+#include "io/json_reader.hpp"
+
+namespace dbsprog::tissue {
+
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+
+/// Runs body(begin, end) over [0, count) split into `threads` contiguous chunks. Each index is
+/// handled by exactly one chunk with the same arithmetic, so results do not depend on `threads`.
+template <typename Body>
+void parallelFor(int count, int threads, Body body) {
+    threads = std::max(1, std::min(threads, count));
+    if (threads == 1) return body(0, count);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([=] { body(count * t / threads, count * (t + 1) / threads); });
+    for (auto& th : pool) th.join();
+}
+}  // namespace
+
+double ActivationParams::internodeMm(double diameterUm) const {
+    const auto& t = internodeUmByDiameterUm;
+    if (diameterUm <= t.front().first) return 1e-3 * t.front().second * diameterUm / t.front().first;
+    if (diameterUm >= t.back().first) return 1e-3 * t.back().second;
+    for (size_t i = 1; i < t.size(); ++i)
+        if (diameterUm <= t[i].first) {
+            const double f = (diameterUm - t[i - 1].first) / (t[i].first - t[i - 1].first);
+            return 1e-3 * (t[i - 1].second + f * (t[i].second - t[i - 1].second));
+        }
+    return 1e-3 * t.back().second;
+}
+
+ActivationParams loadActivationParams(const std::string& path) {
+    const auto doc = io::JsonReader::parse(io::readFile(path), path);
+    ActivationParams p;
+    p.membraneTimeConstantUs = doc.positive("membrane_time_constant_us", 1e6);
+    p.axialTimeConstantUs = doc.positive("axial_time_constant_us", 1e6);
+    p.thresholdDepolarizationMv = doc.positive("threshold_depolarization_mV", 1000.0);
+    const auto table = doc.object("internode_length");
+    const auto d = table.numberList("fiber_diameters_um", 0.1, 50.0);
+    const auto l = table.numberList("internode_lengths_um", 1.0, 5000.0);
+    if (d.empty() || d.size() != l.size())
+        table.fail("internode_lengths_um", "one length per diameter in fiber_diameters_um (" + std::to_string(d.size()) + ")");
+    for (size_t i = 0; i < d.size(); ++i) {
+        if (i > 0 && d[i] <= d[i - 1]) table.fail("fiber_diameters_um", "increasing diameters");
+        p.internodeUmByDiameterUm.emplace_back(d[i], l[i]);
+    }
+    return p;
+}
+
+ActivationParams defaultActivationParams(const std::string& modelsDir) {
+    return loadActivationParams(modelsDir + "/axons/activation.json");
+}
+
+Eigen::MatrixXd cableResponseMatrix(int nodes, double pulseWidthUs, const ActivationParams& params) {
+    // Passive cable, node n: tau_a dV_n/dt = -(tau_a/tau_m) V_n + (L (V + Ve))_n, V(0) = 0, where L is the
+    // second difference with sealed ends (McNeal 1976 with a linear node). With A = 1/tau_m - L/tau_a,
+    // V(T) = A^-1 (1 - exp(-A T)) L Ve / tau_a. -L is diagonalised by the DCT-II basis:
+    // q_k(j) = cos(pi k (j + 1/2) / N), eigenvalue mu_k = 2 - 2 cos(pi k / N).
+    const int n = nodes;
+    Eigen::MatrixXd q(n, n);
+    Eigen::VectorXd gain(n);
+    for (int k = 0; k < n; ++k) {
+        const double norm = std::sqrt((k == 0 ? 1.0 : 2.0) / n);
+        for (int j = 0; j < n; ++j) q(j, k) = norm * std::cos(kPi * k * (j + 0.5) / n);
+        const double mu = 2.0 - 2.0 * std::cos(kPi * k / n);
+        const double lambdaPerUs = 1.0 / params.membraneTimeConstantUs + mu / params.axialTimeConstantUs;
+        gain(k) = -(mu / params.axialTimeConstantUs) * (1.0 - std::exp(-lambdaPerUs * pulseWidthUs)) / lambdaPerUs;
+    }
+    return q * gain.asDiagonal() * q.transpose();
+}
+
+struct ActivationEngine::PulseCache {
+    /// total nodes x contacts: node depolarisation (V) per mA on each contact. Row-major so that each
+    /// node's response is one contiguous dot product, computed the same way whatever the threading.
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> responseVPerMa;
+};
+
+ActivationEngine::ActivationEngine(const field::VolumeConductor& conductor, std::vector<AxonBundle> bundles,
+                                   ActivationParams params, int threads)
+    : params_(std::move(params)), threads_(std::max(1, threads)) {
+    for (auto& bundle : bundles) {
+        AxonBundle kept{bundle.name, {}};
+        for (auto& axon : bundle.axons) {
+            AxonNodes an{sampleNodes(axon.pathMm, params_.internodeMm(axon.diameterUm)), axon.diameterUm};
+            const bool throughLead = std::any_of(an.nodesMm.begin(), an.nodesMm.end(),
+                                                 [&](const Eigen::Vector3d& p) { return conductor.insideLead(p); });
+            if (throughLead) {
+                ++droppedAxons_;
+                continue;
+            }
+            axonBundle_.push_back(static_cast<int>(bundles_.size()));
+            axonNodes_.push_back(std::move(an));
+            kept.axons.push_back(std::move(axon));
+        }
+        bundles_.push_back(std::move(kept));
+    }
+    nodeOffset_.push_back(0);
+    for (const auto& an : axonNodes_) nodeOffset_.push_back(nodeOffset_.back() + static_cast<int>(an.nodesMm.size()));
+    Eigen::Matrix3Xd points(3, nodeOffset_.back());
+    for (size_t a = 0; a < axonNodes_.size(); ++a)
+        for (size_t i = 0; i < axonNodes_[a].nodesMm.size(); ++i) points.col(nodeOffset_[a] + static_cast<int>(i)) = axonNodes_[a].nodesMm[i];
+    unitPotentialsV_ = conductor.unitFields(points, false, threads_).potentialVPerMa;
+}
+
+ActivationEngine::~ActivationEngine() = default;
+
+int ActivationEngine::axonCount() const { return static_cast<int>(axonNodes_.size()); }
+int ActivationEngine::nodeCount() const { return nodeOffset_.back(); }
+
+const ActivationEngine::PulseCache& ActivationEngine::responseFor(double pulseWidthUs) const {
+    if (!(pulseWidthUs > 0.0)) throw InputError("activation", "pulse width", std::to_string(pulseWidthUs) + " us", "> 0 us");
+    const long long key = std::llround(pulseWidthUs * 1000.0);
+    std::lock_guard<std::mutex> lock(cacheMutex_);
+    if (auto it = cache_.find(key); it != cache_.end()) return *it->second;
+    auto entry = std::make_unique<PulseCache>();
+    entry->responseVPerMa.resize(unitPotentialsV_.rows(), unitPotentialsV_.cols());
+    std::map<int, Eigen::MatrixXd> byNodeCount;  // axons of a bundle mostly share a node count
+    for (size_t a = 0; a < axonNodes_.size(); ++a) {
+        const int n = nodeOffset_[a + 1] - nodeOffset_[a];
+        auto it = byNodeCount.find(n);
+        if (it == byNodeCount.end()) it = byNodeCount.emplace(n, cableResponseMatrix(n, pulseWidthUs, params_)).first;
+    }
+    parallelFor(axonCount(), threads_, [&](int begin, int end) {
+        for (int a = begin; a < end; ++a) {
+            const int n = nodeOffset_[a + 1] - nodeOffset_[a];
+            entry->responseVPerMa.middleRows(nodeOffset_[a], n).noalias() =
+                byNodeCount.at(n) * unitPotentialsV_.middleRows(nodeOffset_[a], n);
+        }
+    });
+    return *cache_.emplace(key, std::move(entry)).first->second;
+}
+
+ActivationEngine::Result ActivationEngine::evaluate(const Eigen::VectorXd& contactCurrentsMa, double pulseWidthUs) const {
+    if (contactCurrentsMa.size() != unitPotentialsV_.cols())
+        throw InputError("activation", "contact currents", std::to_string(contactCurrentsMa.size()) + " values",
+                         std::to_string(unitPotentialsV_.cols()) + " (one per lead contact)");
+    const auto& response = responseFor(pulseWidthUs).responseVPerMa;
+    Result r;
+    r.axonFired.assign(axonNodes_.size(), 0);
+    r.peakDepolarizationMv.assign(axonNodes_.size(), 0.0);
+    const double thresholdV = params_.thresholdDepolarizationMv * 1e-3;
+    parallelFor(axonCount(), threads_, [&](int begin, int end) {
+        for (int a = begin; a < end; ++a) {
+            double peak = -std::numeric_limits<double>::infinity();
+            for (int row = nodeOffset_[a]; row < nodeOffset_[a + 1]; ++row)
+                peak = std::max(peak, response.row(row).dot(contactCurrentsMa.transpose()));
+            r.peakDepolarizationMv[a] = peak * 1e3;
+            r.axonFired[a] = peak >= thresholdV;
+        }
+    });
+    r.fractionActivated.assign(bundles_.size(), 0.0);
+    std::vector<int> counts(bundles_.size(), 0);
+    for (size_t a = 0; a < axonNodes_.size(); ++a) {
+        counts[axonBundle_[a]]++;
+        r.fractionActivated[axonBundle_[a]] += r.axonFired[a];
+    }
+    for (size_t b = 0; b < bundles_.size(); ++b)
+        r.fractionActivated[b] = counts[b] ? r.fractionActivated[b] / counts[b] : 0.0;
+    return r;
+}
+
+std::vector<double> ActivationEngine::thresholdAmplitudes(const Eigen::VectorXd& unitCurrentsMa, double pulseWidthUs) const {
+    const Result unit = evaluate(unitCurrentsMa, pulseWidthUs);
+    std::vector<double> out(unit.peakDepolarizationMv.size());
+    for (size_t a = 0; a < out.size(); ++a)
+        out[a] = unit.peakDepolarizationMv[a] > 0.0 ? params_.thresholdDepolarizationMv / unit.peakDepolarizationMv[a]
+                                                    : std::numeric_limits<double>::infinity();
+    return out;
+}
+
+}  // namespace dbsprog::tissue
