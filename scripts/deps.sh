@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libeigen3-dev nlohmann-json3-dev libcli11-dev      # core + CLI
-  libgtest-dev libbenchmark-dev                      # tests + benchmarks
+  libgtest-dev libbenchmark-dev libnifti2-dev        # tests (NIfTI read-back) + benchmarks
   libglfw3-dev libimgui-dev libstb-dev libepoxy-dev libgl-dev libgl1-mesa-dri  # renderer + GUI
   xvfb xauth                                         # headless window for screenshots and GUI tests
 )
