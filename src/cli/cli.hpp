@@ -19,6 +19,9 @@ using Action = std::function<void()>;
 /// Registers leads, ipgs and check.
 void addDeviceCommands(CLI::App& app, const Options& options, Action& action);
 
+/// Registers field, vta and threshold.
+void addFieldCommands(CLI::App& app, const Options& options, Action& action);
+
 /// Prints JSON with two-space indentation and a newline.
 void printJson(const nlohmann::json& j);
 

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
 
     cli::Action action;
     cli::addDeviceCommands(app, options, action);
+    cli::addFieldCommands(app, options, action);
 
     try {
         app.parse(argc, argv);
