@@ -7,6 +7,7 @@ packages=(
   libeigen3-dev nlohmann-json3-dev libcli11-dev      # core + CLI
   libgtest-dev libbenchmark-dev libnifti2-dev        # tests (NIfTI read-back) + benchmarks
   libglfw3-dev libimgui-dev libstb-dev libepoxy-dev libgl-dev libgl1-mesa-dri  # renderer + GUI
+  fonts-dejavu-core                                  # the window's font (µ, Ω, ²)
   xvfb xauth                                         # headless window for screenshots and GUI tests
 )
 

@@ -1,0 +1,291 @@
+#include "gui/gui_app.hpp"
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "dbsprog/error.hpp"
+#include "dbsprog/io/paths.hpp"
+#include "render/gl.hpp"
+
+namespace dbsprog::gui {
+
+/// ImGui context and backends, shut down before the window goes.
+struct GuiApp::ImGuiSession {
+    ImGuiSession(GLFWwindow* window, float scale, Fonts& fonts) {
+        IMGUI_CHECKVERSION();
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;  // the layout is fixed; nothing to remember between runs
+        io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+        fonts = loadFonts(scale);
+        applyTheme(scale);
+        glfwReady = ImGui_ImplGlfw_InitForOpenGL(window, true);
+        openglReady = ImGui_ImplOpenGL3_Init("#version 330 core");
+    }
+    ~ImGuiSession() {
+        if (openglReady) ImGui_ImplOpenGL3_Shutdown();
+        if (glfwReady) ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+    }
+    bool glfwReady = false;
+    bool openglReady = false;
+};
+
+namespace {
+
+device::CheckReport checkFor(const device::Program& program, const SimulationState& sim) {
+    return device::checkProgram(program, sim.lead, sim.ipg, sim.patientCase.impedanceOhm);
+}
+
+}  // namespace
+
+GuiApp::GuiApp(GuiAppOptions options) : options_(std::move(options)) {
+    // Core data first: a bad models folder, case or --program is reported before a window opens.
+    modelsDir_ = options_.modelsDir.empty() ? io::modelsDir() : options_.modelsDir;
+    catalog_ = device::loadCatalog(modelsDir_);
+    cases_ = patient::loadCases(modelsDir_);
+    loadCase(patient::findCase(modelsDir_, options_.caseId));
+    if (options_.programText) {
+        // Refused like the CLI refuses a bad program: the caller prints the message.
+        sim_.report = checkFor(device::parseProgram(*options_.programText), sim_);
+        ++sim_.programRevision;
+        ui_.programText = ui_.appliedProgramText = sim_.report->program.toString();
+        ui_.programError.clear();
+    }
+
+    WindowOptions windowOptions;
+    windowOptions.widthPx = options_.widthPx;
+    windowOptions.heightPx = options_.heightPx;
+    windowOptions.visible = options_.visible;
+    windowOptions.vsync = options_.vsync;
+    windowOptions.title = "dbsprog \xE2\x80\x94 " + sim_.patientCase.title;
+    window_ = std::make_unique<GlWindow>(windowOptions);
+
+    // Follow the monitor's content scale so text stays readable on high-density screens.
+    float scaleX = 1.0f, scaleY = 1.0f;
+    glfwGetWindowContentScale(window_->handle(), &scaleX, &scaleY);
+    uiScale_ = std::clamp(std::max(scaleX, scaleY), 1.0f, 3.0f);
+    imgui_ = std::make_unique<ImGuiSession>(window_->handle(), uiScale_, fonts_);
+
+    leadView_ = std::make_unique<render::LeadView>();
+    glInfo_ = "OpenGL " + render::glVersionString() + " \xC2\xB7 " + render::glRendererString();
+    syncView();
+}
+
+GuiApp::~GuiApp() {
+    if (window_) window_->makeCurrent();
+    leadView_.reset();
+    imgui_.reset();
+    window_.reset();
+}
+
+void GuiApp::loadCase(const patient::Case& patientCase) {
+    // Resolve everything before changing state, so a bad case leaves the open one intact.
+    const device::Lead& lead = catalog_.lead(patientCase.leadId);
+    const device::Ipg& ipg = catalog_.ipg(patientCase.ipgId);
+
+    sim_.patientCase = patientCase;
+    sim_.lead = lead;
+    sim_.ipg = ipg;
+    ui_.programError.clear();
+    try {
+        sim_.report = checkFor(patientCase.program, sim_);
+    } catch (const InputError& error) {
+        sim_.report.reset();
+        ui_.programError = std::string("The case's program is refused: ") + error.what();
+    }
+    ++sim_.programRevision;
+    ui_.programText = sim_.report ? sim_.report->program.toString() : patientCase.program.toString();
+    ui_.appliedProgramText = ui_.programText;
+    ui_.pendingProgram.reset();
+    ui_.pendingProgramText.reset();
+
+    float zMin = 0.0f, zMax = 0.0f;
+    if (!lead.contacts.empty()) {
+        zMin = static_cast<float>(lead.contacts.front().zMinMm);
+        zMax = static_cast<float>(lead.contacts.front().zMaxMm);
+        for (const device::Contact& contact : lead.contacts) {
+            zMin = std::min(zMin, static_cast<float>(contact.zMinMm));
+            zMax = std::max(zMax, static_cast<float>(contact.zMaxMm));
+        }
+    }
+    ui_.camera.frame(zMin, zMax);
+    // Turn the starting view toward the active directional segments, so a steered program's
+    // cathodes are in sight; ring-only programs keep segment "a" turned toward the viewer.
+    if (sim_.report) {
+        double sumX = 0.0, sumY = 0.0;
+        for (const device::ContactLoad& load : sim_.report->contacts) {
+            const auto index = lead.contactIndex(load.name);
+            if (!index) continue;
+            const device::Contact& contact = lead.contacts[static_cast<std::size_t>(*index)];
+            if (contact.shape != device::ContactShape::Segment) continue;
+            const double angle = contact.angleDeg * 3.14159265358979323846 / 180.0;
+            sumX += std::abs(load.currentMa) * std::cos(angle);
+            sumY += std::abs(load.currentMa) * std::sin(angle);
+        }
+        if (std::hypot(sumX, sumY) > 1e-9) {
+            render::CameraPose home = ui_.camera.home();
+            home.yawDeg = static_cast<float>(std::atan2(sumY, sumX) * 180.0 / 3.14159265358979323846);
+            ui_.camera.setHome(home);
+        }
+    }
+    if (window_) window_->setTitle("dbsprog \xE2\x80\x94 " + patientCase.title);
+}
+
+// ---- actions ----
+
+void GuiApp::editProgramText(std::string text) { ui_.programText = std::move(text); }
+
+void GuiApp::applyProgramText() { ui_.pendingProgramText = ui_.programText; }
+
+void GuiApp::stepSetting(Setting setting, int steps) {
+    // Build on an edit already queued this frame, so two clicks in one frame make two steps.
+    const device::Program* base = ui_.pendingProgram ? &*ui_.pendingProgram : sim_.program();
+    if (base == nullptr) return;
+    const device::SteppedRange& range = rangeFor(sim_.ipg, base->mode, setting);
+    const double value = steppedValue(range, settingValue(*base, setting), steps);
+    ui_.pendingProgram = withSetting(*base, setting, value);
+}
+
+void GuiApp::setSetting(Setting setting, double value) {
+    const device::Program* base = ui_.pendingProgram ? &*ui_.pendingProgram : sim_.program();
+    if (base == nullptr) return;
+    const device::SteppedRange& range = rangeFor(sim_.ipg, base->mode, setting);
+    ui_.pendingProgram = withSetting(*base, setting, snappedToStep(range, value));
+}
+
+void GuiApp::openCase(const std::string& caseId) { ui_.pendingCaseId = caseId; }
+
+void GuiApp::resetCamera() { ui_.camera.reset(); }
+
+void GuiApp::resizeWindow(int widthPx, int heightPx) { window_->resize(widthPx, heightPx); }
+
+// ---- the one point where UI edits reach the simulation ----
+
+bool GuiApp::tryApplyProgram(const device::Program& program, bool fromText) {
+    if (sim_.report && program == sim_.report->program) {
+        // Nothing changed: no need to re-check; just show the canonical text again.
+        if (fromText) ui_.programText = ui_.appliedProgramText = sim_.report->program.toString();
+        ui_.programError.clear();
+        return true;
+    }
+    try {
+        sim_.report = checkFor(program, sim_);
+    } catch (const InputError& error) {
+        ui_.programError = error.what();  // the last valid program stays in force
+        return false;
+    }
+    ++sim_.programRevision;
+    ui_.programText = ui_.appliedProgramText = sim_.report->program.toString();
+    ui_.programError.clear();
+    return true;
+}
+
+void GuiApp::applyPendingEdits() {
+    auto caseId = std::exchange(ui_.pendingCaseId, std::nullopt);
+    auto text = std::exchange(ui_.pendingProgramText, std::nullopt);
+    auto program = std::exchange(ui_.pendingProgram, std::nullopt);
+    try {
+        if (caseId) {
+            // A new case replaces any program edit queued for the old one.
+            if (*caseId != sim_.patientCase.id) loadCase(patient::findCase(modelsDir_, *caseId));
+            ui_.caseError.clear();
+            return;
+        }
+        if (text) {
+            tryApplyProgram(device::parseProgram(*text), true);
+        } else if (program) {
+            tryApplyProgram(*program, false);
+        }
+    } catch (const InputError& error) {
+        (caseId ? ui_.caseError : ui_.programError) = error.what();
+    } catch (const std::exception& error) {
+        // Not bad input but a fault; still shown, never a crash of the session.
+        (caseId ? ui_.caseError : ui_.programError) = std::string("internal error: ") + error.what();
+    }
+}
+
+// ---- frames ----
+
+void GuiApp::syncView() {
+    if (!leadView_) return;
+    if (viewLeadId_ != sim_.lead.id) {
+        leadView_->setLead(sim_.lead);
+        viewLeadId_ = sim_.lead.id;
+        viewStatesRevision_ = -1;
+    }
+    if (viewStatesRevision_ != sim_.programRevision) {
+        leadView_->setContactStates(sim_.report ? contactStatesFor(sim_.lead, *sim_.report)
+                                                : std::vector<render::ContactState>{});
+        viewStatesRevision_ = sim_.programRevision;
+    }
+    leadView_->options.showGrid = ui_.showGrid;
+}
+
+void GuiApp::drawFrame(render::Image* capture) {
+    window_->makeCurrent();
+    glfwPollEvents();
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    syncView();
+    buildUi();           // widgets: read the simulation, write UI state, queue edits
+    applyPendingEdits();  // the one point per frame where the simulation changes
+    syncView();
+    if (viewWidthPx_ > 0 && viewHeightPx_ > 0) leadView_->render(viewWidthPx_, viewHeightPx_, ui_.camera);
+    ImGui::Render();
+
+    int widthPx = 0, heightPx = 0;
+    window_->framebufferSize(widthPx, heightPx);
+    layout_.framebufferWidthPx = widthPx;
+    layout_.framebufferHeightPx = heightPx;
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glViewport(0, 0, widthPx, heightPx);
+    glClearColor(0.08f, 0.09f, 0.10f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (capture != nullptr) *capture = render::readDefaultFramebufferRgba(widthPx, heightPx);
+    window_->swapBuffers();
+}
+
+void GuiApp::runFrame() { drawFrame(nullptr); }
+
+render::Image GuiApp::runFrameAndCapture() {
+    render::Image image;
+    drawFrame(&image);
+    return image;
+}
+
+int GuiApp::runUntilClosed() {
+    while (!window_->shouldClose()) {
+        int widthPx = 0, heightPx = 0;
+        window_->framebufferSize(widthPx, heightPx);
+        if (widthPx == 0 || heightPx == 0) {
+            glfwWaitEvents();  // minimised: nothing to draw until the window comes back
+            continue;
+        }
+        // Sleep until input arrives (or a short timeout, for ImGui's hover animations).
+        glfwWaitEventsTimeout(1.0 / 30.0);
+        drawFrame(nullptr);
+    }
+    return 0;
+}
+
+std::vector<unsigned> GuiApp::takeGlErrors() {
+    window_->makeCurrent();
+    std::vector<unsigned> errors;
+    for (GLenum error : render::takeGlErrors()) errors.push_back(error);
+    return errors;
+}
+
+std::string GuiApp::ohm() const { return fonts_.unicode ? "\xCE\xA9" : "ohm"; }
+
+}  // namespace dbsprog::gui

@@ -1,0 +1,121 @@
+#pragma once
+/// The programmer window: patient and program panels on the left, the 3D lead view on the right.
+/// Constructed by dbsprog-gui's main() and, with a hidden window, by the GUI tests, which drive
+/// it through the same actions the widgets call.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dbsprog/device/catalog.hpp"
+#include "dbsprog/patient/case.hpp"
+#include "gui/gl_window.hpp"
+#include "gui/gui_state.hpp"
+#include "gui/program_editing.hpp"
+#include "gui/theme.hpp"
+#include "render/lead_view.hpp"
+#include "render/readback.hpp"
+
+namespace dbsprog::gui {
+
+struct GuiAppOptions {
+    std::string modelsDir;  ///< empty: dbsprog::io::modelsDir()
+    std::string caseId = patient::kDefaultCaseId;
+    /// Replaces the case's program at start; refused like the CLI refuses (InputError).
+    std::optional<std::string> programText;
+    int widthPx = 1280;  ///< window size, screen coordinates
+    int heightPx = 800;
+    bool visible = true;  ///< false: hidden window (screenshots, tests)
+    bool vsync = true;
+};
+
+class GuiApp {
+public:
+    /// Opens the window and loads catalogue and case. Throws DisplayUnavailable when there is no
+    /// display, dbsprog::InputError for a bad models folder, case id or --program.
+    explicit GuiApp(GuiAppOptions options);
+    ~GuiApp();
+    GuiApp(const GuiApp&) = delete;
+    GuiApp& operator=(const GuiApp&) = delete;
+
+    /// One frame: events, widgets, the one apply point, 3D view, draw, swap.
+    void runFrame();
+    /// One frame, reading the finished frame back before the swap (rows top-down).
+    render::Image runFrameAndCapture();
+    /// Interactive loop until the window is closed; returns the process exit code.
+    int runUntilClosed();
+
+    // ---- actions: exactly what the widgets call; applied at the next frame's apply point ----
+    /// Sets the program field's edit buffer (typing).
+    void editProgramText(std::string text);
+    /// "Apply" / Enter: parse and validate the edit buffer.
+    void applyProgramText();
+    /// -/+ buttons: move a setting by whole generator steps.
+    void stepSetting(Setting setting, int steps);
+    void stepAmplitude(int steps) { stepSetting(Setting::Amplitude, steps); }
+    /// Slider: set a value; it is snapped to the generator's step.
+    void setSetting(Setting setting, double value);
+    /// Case selector.
+    void openCase(const std::string& caseId);
+    /// Reset button of the 3D view.
+    void resetCamera();
+    /// Asks the window system for a new window size (screen coordinates).
+    void resizeWindow(int widthPx, int heightPx);
+    /// Applies queued edits now (normally called once inside each frame).
+    void applyPendingEdits();
+
+    // ---- read access for tests and the status bar ----
+    const SimulationState& simulation() const { return sim_; }
+    const UiState& ui() const { return ui_; }
+    UiState& ui() { return ui_; }
+    const FrameLayout& layout() const { return layout_; }
+    const std::vector<patient::Case>& cases() const { return cases_; }
+    const device::Catalog& catalog() const { return catalog_; }
+    const render::LeadView& leadView() const { return *leadView_; }
+    /// GL errors raised since the last call (empty: none).
+    std::vector<unsigned> takeGlErrors();
+
+private:
+    void loadCase(const patient::Case& patientCase);
+    void syncView();
+    bool tryApplyProgram(const device::Program& program, bool fromText);
+    void onProgramChanged();
+    void drawFrame(render::Image* capture);
+
+    // Panels (gui_panels.cpp, gui_view_panel.cpp).
+    void buildUi();
+    void drawLeftPanel(float x, float y, float width, float height);
+    void drawPatientSection();
+    void drawProgramSection();
+    void drawSettingRow(const char* label, Setting setting);
+    void drawContactsSection();
+    void drawEnergySection();
+    void drawViewPanel(float x, float y, float width, float height);
+    void drawViewOverlay(float imageX, float imageY, float imageW, float imageH);
+    void drawStatusBar(float x, float y, float width, float height);
+    std::string ohm() const;
+
+    GuiAppOptions options_;
+    std::string modelsDir_;
+    device::Catalog catalog_;
+    std::vector<patient::Case> cases_;
+
+    SimulationState sim_;
+    UiState ui_;
+    FrameLayout layout_;
+
+    // Destroyed in reverse order: renderer and ImGui before the window that owns the context.
+    struct ImGuiSession;
+    std::unique_ptr<GlWindow> window_;
+    std::unique_ptr<ImGuiSession> imgui_;
+    Fonts fonts_;
+    float uiScale_ = 1.0f;
+    std::unique_ptr<render::LeadView> leadView_;
+    std::string viewLeadId_;       ///< lead the view's meshes were built for
+    int viewStatesRevision_ = -1;  ///< programRevision the view's colours were last set from
+    int viewWidthPx_ = 0;          ///< size of the 3D view this frame, framebuffer pixels
+    int viewHeightPx_ = 0;
+    std::string glInfo_;
+};
+
+}  // namespace dbsprog::gui
