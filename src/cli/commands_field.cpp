@@ -16,6 +16,7 @@
 #include "dbsprog/io/nifti.hpp"
 #include "dbsprog/io/paths.hpp"
 #include "dbsprog/tissue/activation.hpp"
+#include "dbsprog/tissue/mrg_axon.hpp"
 
 namespace dbsprog::cli {
 
@@ -39,6 +40,7 @@ struct FieldArgs {
     // threshold
     std::string axon;
     double diameterUm = 5.7;
+    std::string axonModel = "mrg";
 };
 
 /// Options every field command shares.
@@ -279,33 +281,58 @@ std::vector<Eigen::Vector3d> parseAxon(const std::string& text) {
 
 void runThreshold(const FieldArgs& a, const Options& options) {
     if (!(a.diameterUm >= 1.0 && a.diameterUm <= 20.0)) throw InputError("--diameter", "fibre diameter", std::to_string(a.diameterUm) + " um", "1 to 20 um");
-    tissue::Axon axon{parseAxon(a.axon), a.diameterUm};
+    if (a.axonModel != "mrg" && a.axonModel != "fast") throw InputError("--axon-model", "axon model", "\"" + a.axonModel + "\"", "mrg or fast");
+    const auto path = parseAxon(a.axon);
     const Setup s = setUp(a, options);
-    // The program's shape at amplitude 1 (1 mA or 1 V): the model is linear in amplitude.
+    // The program's shape at amplitude 1 (1 mA or 1 V): both axon models are driven by the potential,
+    // which is linear in the amplitude.
     device::Program unitProgram = s.program;
     unitProgram.amplitude = 1.0;
     const Eigen::VectorXd unitCurrents = field::contactCurrentsMa(unitProgram, *s.conductor, a.interfaceOhm);
-    const auto params = tissue::defaultActivationParams(options.modelsDir);
-    tissue::ActivationEngine engine(*s.conductor, {{"axon", {axon}}}, params, a.threads);
-    if (engine.axonCount() == 0) throw InputError("--axon", "axon", "\"" + a.axon + "\"", "a path that does not pass through the lead");
-    const double amplitude = engine.thresholdAmplitudes(unitCurrents, s.program.pulseWidthUs).at(0);
+    double amplitude = 0.0;
+    int nodes = 0, simulations = 0;
+    std::string modelText;
+    if (a.axonModel == "mrg") {
+        // McIntyre-Richardson-Grill double cable; bisection on the amplitude to 0.2 %.
+        const auto model = tissue::loadMrgModel(options.modelsDir + "/axons/mrg.json");
+        const tissue::MrgAxon axon(model, a.diameterUm, path);
+        Eigen::Matrix3Xd centres(3, axon.compartmentCount());
+        for (int i = 0; i < axon.compartmentCount(); ++i) centres.col(i) = axon.compartmentCentresMm()[static_cast<size_t>(i)];
+        const Eigen::VectorXd potential = s.conductor->unitFields(centres, false, a.threads).potentialVPerMa * unitCurrents;
+        if (!potential.allFinite()) throw InputError("--axon", "axon", "\"" + a.axon + "\"", "a path that does not pass through the lead");
+        tissue::MrgStimulus stimulus;
+        stimulus.pulseWidthUs = s.program.pulseWidthUs;
+        stimulus.polarity = tissue::Polarity::Anodic;  // the potential already carries the program's signs
+        const auto t = tissue::findThreshold(axon, potential, stimulus);
+        amplitude = t.thresholdMa;
+        nodes = axon.nodeCount();
+        simulations = t.simulations;
+        modelText = "MRG double cable (McIntyre, Richardson & Grill 2002; models/axons/mrg.json), bisection to 0.2 %";
+    } else {
+        const auto params = tissue::defaultActivationParams(options.modelsDir);
+        tissue::ActivationEngine engine(*s.conductor, {{"axon", {tissue::Axon{path, a.diameterUm}}}}, params, a.threads);
+        if (engine.axonCount() == 0) throw InputError("--axon", "axon", "\"" + a.axon + "\"", "a path that does not pass through the lead");
+        amplitude = engine.thresholdAmplitudes(unitCurrents, s.program.pulseWidthUs).at(0);
+        nodes = engine.nodeCount();
+        modelText = "activating function driving a passive myelinated cable (models/axons/activation.json)";
+    }
     const bool voltage = s.program.mode == device::ControlMode::Voltage;
     const double cathodicMa = -unitCurrents.cwiseMin(0.0).sum() * amplitude;
-    const std::string axonModel = "activating function driving a passive myelinated cable (models/axons/activation.json)";
     const auto finite = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
     if (a.json) {
-        json out = {{"conductor", s.conductor->description()}, {"axon_model", axonModel}, {"program", s.program.toString()},
+        json out = {{"conductor", s.conductor->description()}, {"axon_model", modelText}, {"program", s.program.toString()},
                     {"lead", s.lead->id}, {"pulse_width_us", s.program.pulseWidthUs}, {"diameter_um", a.diameterUm},
-                    {"nodes", engine.nodeCount()}, {"threshold_mA", finite(cathodicMa)}};
+                    {"nodes", nodes}, {"threshold_mA", finite(cathodicMa)}};
         if (voltage) out["threshold_V"] = finite(amplitude);
+        if (simulations) out["simulations"] = simulations;
         printJson(out);
         return;
     }
     printHeader(s);
-    std::cout << "Axon model  " << axonModel << "\n"
-              << "Axon        " << a.diameterUm << " um, " << engine.nodeCount() << " nodes of Ranvier\n";
+    std::cout << "Axon model  " << modelText << "\n"
+              << "Axon        " << a.diameterUm << " um, " << nodes << " nodes of Ranvier\n";
     if (!std::isfinite(amplitude)) {
-        std::cout << "Threshold   none: this program's shape does not depolarise the axon\n";
+        std::cout << "Threshold   none: this program's shape does not fire the axon within the search range\n";
         return;
     }
     std::cout << "Threshold   " << fixed(cathodicMa, 3) << " mA";
@@ -336,6 +363,8 @@ void addFieldCommands(CLI::App& app, const Options& options, Action& action) {
     addConductorOptions(threshold, *a);
     threshold->add_option("--axon", a->axon, "axon path in mm: \"x0,y0,z0:x1,y1,z1[:...]\"")->required();
     threshold->add_option("--diameter", a->diameterUm, "fibre diameter, um")->capture_default_str();
+    threshold->add_option("--axon-model", a->axonModel, "mrg (the MRG cable model, bisection) or fast (the per-frame criterion)")
+        ->capture_default_str();
     threshold->callback([&, a] { action = [&, a] { runThreshold(*a, options); }; });
 }
 

@@ -740,9 +740,17 @@ MrgThreshold findThreshold(const MrgAxon& axon, const Eigen::VectorXd& unitPoten
     constexpr double kFloorMa = 1e-6;
     double lo = 0.0, hi = 0.0;
     const double guess = search.initialGuessMa;
-    if (fires(guess)) {
-        hi = guess;
-        lo = guess / kExpand;
+    // A long pulse close to the axon can block the action potential it starts (its flanking nodes are
+    // hyperpolarised), so an amplitude that does not fire may lie above the threshold, in that block
+    // window: look below the guess in halvings before searching upward.
+    constexpr double kProbeStep = 2.0;
+    constexpr double kProbeRange = 1024.0;
+    double firing = fires(guess) ? guess : 0.0;
+    for (double probe = guess / kProbeStep; firing == 0.0 && probe >= guess / kProbeRange; probe /= kProbeStep)
+        if (fires(probe)) firing = probe;
+    if (firing > 0.0) {
+        hi = firing;
+        lo = firing / kExpand;
         while (fires(lo)) {
             hi = lo;
             lo /= kExpand;

@@ -470,3 +470,17 @@ TEST(MrgProperties, ReportsTheActionPotentialsPath) {
     const auto flat = [](const Eigen::Vector3d&) { return 0.05; };
     EXPECT_FALSE(firesAt(axon, flat, 50.0, 90, Polarity::Cathodic));
 }
+
+// A 450 us pulse 1 mm from a 10 um axon fires it from ~0.06 mA but blocks the action potential it starts
+// between ~1 and 1.6 mA (hyperpolarised flanking nodes). The search must find the lower threshold, not
+// the edge of the block window above its 1 mA first guess.
+TEST(MrgThresholdSearch, FindsTheThresholdBelowABlockWindow) {
+    const auto model = dbsprog::tissue::loadMrgModel(std::string(DBSPROG_TEST_MODELS_DIR) + "/axons/mrg.json");
+    const dbsprog::tissue::MrgAxon axon(model, 10.0, {Eigen::Vector3d(1, -15, 0), Eigen::Vector3d(1, 15, 0)});
+    const auto pointSource = [](const Eigen::Vector3d& p) { return 1.0 / (4 * 3.14159265358979323846 * 0.2 * p.norm()); };
+    const double t450 = dbsprog::tissue::thresholdMa(axon, pointSource, 450.0, dbsprog::tissue::Polarity::Cathodic);
+    const double t210 = dbsprog::tissue::thresholdMa(axon, pointSource, 210.0, dbsprog::tissue::Polarity::Cathodic);
+    EXPECT_LT(t450, t210);
+    EXPECT_LT(t450, 0.1);
+    EXPECT_FALSE(dbsprog::tissue::firesAt(axon, pointSource, 1.2, 450.0, dbsprog::tissue::Polarity::Cathodic));  // the block window
+}
