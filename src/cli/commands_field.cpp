@@ -155,8 +155,8 @@ std::vector<Eigen::Vector3d> readPointsCsv(const std::string& path) {
 }
 
 void runField(const FieldArgs& a, const Options& options) {
-    const auto points = readPointsCsv(a.pointsCsv);
     const Setup s = setUp(a, options);
+    const auto points = readPointsCsv(a.pointsCsv);
     Eigen::Matrix3Xd p(3, static_cast<Eigen::Index>(points.size()));
     for (size_t i = 0; i < points.size(); ++i) p.col(static_cast<Eigen::Index>(i)) = points[i];
     const auto unit = s.conductor->unitFields(p, true, a.threads);
