@@ -25,7 +25,7 @@ namespace {
 using nlohmann::json;
 
 struct FieldArgs {
-    std::string lead, ipg, program, conductor = "homogeneous", inactive = "floating";
+    std::string lead, ipg, program, conductor = "homogeneous", inactive = "floating", tissue;
     double sigmaSPerM = 0.2;
     double interfaceOhm = field::kDefaultInterfaceResistanceOhm;
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -50,6 +50,7 @@ void addConductorOptions(CLI::App* cmd, FieldArgs& a) {
     cmd->add_option("--ipg", a.ipg, "generator id: also check the program against its limits");
     cmd->add_option("--conductor", a.conductor, "volume conductor model: homogeneous or grid")->capture_default_str();
     cmd->add_option("--sigma", a.sigmaSPerM, "tissue conductivity of the homogeneous model, S/m")->capture_default_str();
+    cmd->add_option("--tissue", a.tissue, "grid model: tissue model file (default models/tissue/default.json)");
     cmd->add_option("--inactive", a.inactive, "inactive contacts: floating (metal) or insulating")->capture_default_str();
     cmd->add_option("--interface-resistance", a.interfaceOhm, "voltage mode: electrode-tissue interface resistance per contact, ohm")
         ->capture_default_str();
@@ -88,6 +89,7 @@ Setup setUp(const FieldArgs& a, const Options& options) {
     co.kind = field::parseConductorKind(a.conductor);
     co.inactiveContacts = field::parseInactiveContacts(a.inactive);
     co.sigmaSPerM = a.sigmaSPerM;
+    co.tissueModelPath = a.tissue;
     co.threads = a.threads;
     s.conductor = field::makeConductor(*s.lead, co, options.modelsDir);
     s.currentsMa = field::contactCurrentsMa(s.program, *s.conductor, a.interfaceOhm);

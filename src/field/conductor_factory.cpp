@@ -1,7 +1,9 @@
 #include "dbsprog/field/conductor_factory.hpp"
 
 #include "dbsprog/error.hpp"
+#include "dbsprog/field/grid_conductor.hpp"
 #include "dbsprog/field/homogeneous_conductor.hpp"
+#include "dbsprog/field/tissue_model.hpp"
 
 namespace dbsprog::field {
 
@@ -18,7 +20,7 @@ InactiveContacts parseInactiveContacts(const std::string& word, const std::strin
 }
 
 std::unique_ptr<VolumeConductor> makeConductor(const device::Lead& lead, const ConductorOptions& options,
-                                               const std::string& /*modelsDir*/) {
+                                               const std::string& modelsDir) {
     if (!(options.sigmaSPerM > 0.0) || options.sigmaSPerM > 100.0)
         throw InputError("--sigma", "conductivity", std::to_string(options.sigmaSPerM) + " S/m", "above 0 and at most 100 S/m");
     switch (options.kind) {
@@ -28,10 +30,15 @@ std::unique_ptr<VolumeConductor> makeConductor(const device::Lead& lead, const C
             s.inactiveContacts = options.inactiveContacts;
             return std::make_unique<HomogeneousConductor>(lead, s);
         }
-        case ConductorKind::Grid:
-            break;
+        case ConductorKind::Grid: {
+            GridSettings s;
+            s.tissue = options.tissueModelPath.empty() ? findTissueModel(modelsDir, "default") : loadTissueModel(options.tissueModelPath);
+            s.inactiveContacts = options.inactiveContacts;
+            s.threads = options.threads;
+            return std::make_unique<GridConductor>(lead, s);
+        }
     }
-    throw InputError("--conductor", "conductor", "grid", "homogeneous (the grid solver is not built yet)");
+    throw InputError("--conductor", "conductor", "?", "homogeneous or grid");
 }
 
 }  // namespace dbsprog::field

@@ -13,7 +13,7 @@ struct ConductorOptions {
     ConductorKind kind = ConductorKind::Homogeneous;
     double sigmaSPerM = 0.2;  ///< homogeneous model conductivity (issue 3 default), S/m
     InactiveContacts inactiveContacts = InactiveContacts::Floating;
-    std::string tissueModelPath;  ///< grid model: tissue regions and encapsulation (empty: the default model file)
+    std::string tissueModelPath;  ///< grid model: tissue regions and encapsulation (empty: models/tissue/default.json)
     int threads = 1;
 };
 
