@@ -40,12 +40,18 @@ double ActivationParams::internodeMm(double diameterUm) const {
     return 1e-3 * t.back().second;
 }
 
+double ActivationParams::thresholdMv(double diameterUm) const {
+    return thresholdDepolarizationMv * std::pow(diameterUm / thresholdReferenceDiameterUm, thresholdDiameterExponent);
+}
+
 ActivationParams loadActivationParams(const std::string& path) {
     const auto doc = io::JsonReader::parse(io::readFile(path), path);
     ActivationParams p;
     p.membraneTimeConstantUs = doc.positive("membrane_time_constant_us", 1e6);
     p.axialTimeConstantUs = doc.positive("axial_time_constant_us", 1e6);
     p.thresholdDepolarizationMv = doc.positive("threshold_depolarization_mV", 1000.0);
+    p.thresholdReferenceDiameterUm = doc.positive("threshold_reference_diameter_um", 50.0);
+    p.thresholdDiameterExponent = doc.number("threshold_diameter_exponent", -3.0, 3.0);
     const auto table = doc.object("internode_length");
     const auto d = table.numberList("fiber_diameters_um", 0.1, 50.0);
     const auto l = table.numberList("internode_lengths_um", 1.0, 5000.0);
@@ -150,14 +156,13 @@ ActivationEngine::Result ActivationEngine::evaluate(const Eigen::VectorXd& conta
     Result r;
     r.axonFired.assign(axonNodes_.size(), 0);
     r.peakDepolarizationMv.assign(axonNodes_.size(), 0.0);
-    const double thresholdV = params_.thresholdDepolarizationMv * 1e-3;
     // One product on the calling thread (~0.1 ms for 100,000 nodes, less than starting workers costs),
     // so the result cannot depend on a thread count.
     const Eigen::VectorXf nodeDepolarizationV = response * contactCurrentsMa.cast<float>();
     for (int a = 0; a < axonCount(); ++a) {
         const double peak = nodeDepolarizationV.segment(nodeOffset_[a], nodeOffset_[a + 1] - nodeOffset_[a]).maxCoeff();
         r.peakDepolarizationMv[a] = peak * 1e3;
-        r.axonFired[a] = peak >= thresholdV;
+        r.axonFired[a] = peak * 1e3 >= params_.thresholdMv(axonNodes_[a].diameterUm);
     }
     r.fractionActivated.assign(bundles_.size(), 0.0);
     std::vector<int> counts(bundles_.size(), 0);
@@ -174,7 +179,7 @@ std::vector<double> ActivationEngine::thresholdAmplitudes(const Eigen::VectorXd&
     const Result unit = evaluate(unitCurrentsMa, pulseWidthUs);
     std::vector<double> out(unit.peakDepolarizationMv.size());
     for (size_t a = 0; a < out.size(); ++a)
-        out[a] = unit.peakDepolarizationMv[a] > 0.0 ? params_.thresholdDepolarizationMv / unit.peakDepolarizationMv[a]
+        out[a] = unit.peakDepolarizationMv[a] > 0.0 ? params_.thresholdMv(axonNodes_[a].diameterUm) / unit.peakDepolarizationMv[a]
                                                     : std::numeric_limits<double>::infinity();
     return out;
 }

@@ -32,6 +32,13 @@ struct ActivationParams {
     double membraneTimeConstantUs = 0.0;      ///< node membrane time constant (C / G_m), microseconds
     double axialTimeConstantUs = 0.0;         ///< node capacitance over internodal axial conductance, microseconds
     double thresholdDepolarizationMv = 0.0;   ///< depolarisation at the end of the pulse that fires the axon, mV
+    double thresholdReferenceDiameterUm = 5.7;  ///< the fibre diameter thresholdDepolarizationMv is for
+    /// The threshold scales as (diameter / reference)^exponent: the passive cable alone makes large
+    /// fibres too easy to fire compared with the MRG model.
+    double thresholdDiameterExponent = 0.0;
+
+    /// Depolarisation (mV) that fires a fibre of this diameter.
+    double thresholdMv(double diameterUm) const;
     /// Internodal length vs fibre diameter (McIntyre 2002 table), interpolated linearly; below the
     /// smallest diameter, proportional to diameter.
     std::vector<std::pair<double, double>> internodeUmByDiameterUm;
