@@ -56,7 +56,9 @@ TEST(ActivationOnField, BipolarActivatesLessThanMonopolarAtEqualCurrent) {
     for (double threshold : {0.2, 0.1, 0.05}) {
         const double vMono = grid.activatedVolumeMm3(mono, threshold), vBi = grid.activatedVolumeMm3(bi, threshold);
         std::printf("  VTA at 3 mA, %.2f V/mm: monopolar %.1f mm3, bipolar %.1f mm3\n", threshold, vMono, vBi);
-        if (threshold < 0.2) EXPECT_LT(vBi, vMono) << threshold;
+        if (threshold < 0.2) {
+            EXPECT_LT(vBi, vMono) << threshold;
+        }
     }
 }
 
