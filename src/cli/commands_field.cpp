@@ -44,10 +44,12 @@ struct FieldArgs {
 };
 
 /// Options every field command shares.
-void addConductorOptions(CLI::App* cmd, FieldArgs& a) {
+void addConductorOptions(CLI::App* cmd, FieldArgs& a, bool withProgram = true) {
     cmd->add_option("--lead", a.lead, "lead id (see 'dbsprog leads')")->required();
-    cmd->add_option("--program", a.program, "program, e.g. \"C+ 1- 3.0mA 90us 130Hz\"")->required();
-    cmd->add_option("--ipg", a.ipg, "generator id: also check the program against its limits");
+    if (withProgram) {
+        cmd->add_option("--program", a.program, "program, e.g. \"C+ 1- 3.0mA 90us 130Hz\"")->required();
+        cmd->add_option("--ipg", a.ipg, "generator id: also check the program against its limits");
+    }
     cmd->add_option("--conductor", a.conductor, "volume conductor model: homogeneous or grid")->capture_default_str();
     cmd->add_option("--sigma", a.sigmaSPerM, "tissue conductivity of the homogeneous model, S/m")->capture_default_str();
     cmd->add_option("--tissue", a.tissue, "grid model: tissue model file (default models/tissue/default.json)");
@@ -342,6 +344,37 @@ void runThreshold(const FieldArgs& a, const Options& options) {
     std::cout << " at " << s.program.pulseWidthUs << " us\n";
 }
 
+void runImpedance(const FieldArgs& a, const Options& options) {
+    if (a.threads < 1) throw InputError("--threads", "threads", std::to_string(a.threads), "1 or more");
+    if (!(a.interfaceOhm >= 0.0)) throw InputError("--interface-resistance", "interface resistance", std::to_string(a.interfaceOhm), ">= 0 ohm");
+    const auto catalog = device::loadCatalog(options.modelsDir);
+    const auto& lead = catalog.lead(a.lead);
+    field::ConductorOptions co;
+    co.kind = field::parseConductorKind(a.conductor);
+    co.inactiveContacts = field::parseInactiveContacts(a.inactive);
+    co.sigmaSPerM = a.sigmaSPerM;
+    co.tissueModelPath = a.tissue;
+    co.threads = a.threads;
+    const auto conductor = field::makeConductor(lead, co, options.modelsDir);
+    const Eigen::VectorXd ohm = field::monopolarImpedancesOhm(*conductor, a.interfaceOhm);
+    // As a programmer's impedance check flags them (FACTS.md): < 50 ohm a short, > 2000 ohm an open circuit.
+    const auto status = [](double z) {
+        return z < device::kImpedanceShortOhm ? "possible short" : z > device::kImpedanceOpenOhm ? "possible open circuit" : "ok";
+    };
+    if (a.json) {
+        json contacts = json::array();
+        for (int c = 0; c < conductor->contactCount(); ++c)
+            contacts.push_back({{"name", lead.contacts[static_cast<size_t>(c)].name}, {"impedance_ohm", ohm(c)}, {"status", status(ohm(c))}});
+        printJson({{"conductor", conductor->description()}, {"lead", lead.id}, {"interface_resistance_ohm", a.interfaceOhm},
+                   {"contacts", contacts}});
+        return;
+    }
+    std::cout << "Conductor   " << conductor->description() << "\n"
+              << "Monopolar impedance per contact (tissue + " << fixed(a.interfaceOhm, 0) << " ohm interface):\n";
+    for (int c = 0; c < conductor->contactCount(); ++c)
+        std::cout << "  " << lead.contacts[static_cast<size_t>(c)].name << "  " << fixed(ohm(c), 0) << " ohm  " << status(ohm(c)) << "\n";
+}
+
 }  // namespace
 
 void addFieldCommands(CLI::App& app, const Options& options, Action& action) {
@@ -368,6 +401,10 @@ void addFieldCommands(CLI::App& app, const Options& options, Action& action) {
     threshold->add_option("--axon-model", a->axonModel, "mrg (the MRG cable model, bisection) or fast (the per-frame criterion)")
         ->capture_default_str();
     threshold->callback([&, a] { action = [&, a] { runThreshold(*a, options); }; });
+
+    auto* impedance = app.add_subcommand("impedance", "impedance check: each contact's monopolar impedance from the conductor model");
+    addConductorOptions(impedance, *a, false);
+    impedance->callback([&, a] { action = [&, a] { runImpedance(*a, options); }; });
 }
 
 }  // namespace dbsprog::cli

@@ -92,3 +92,17 @@ TEST(CliThreshold, MrgModelMatchesTheReferenceAndRefusesBadAxons) {
     EXPECT_EQ(through.exitCode, 2) << through.out;
     EXPECT_NE(through.out.find("does not pass through the lead"), std::string::npos) << through.out;
 }
+
+TEST(CliImpedance, TissueResistanceFromTheConductorPlusTheInterface) {
+    const CliRun r = run("impedance --lead 3389 --interface-resistance 0 --json");
+    ASSERT_EQ(r.exitCode, 0) << r.out;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["contacts"].size(), 4u);
+    // shared/reference: contact 1 at 1 mA sits at -0.5564 V in an infinite domain -> 556 ohm of tissue.
+    EXPECT_NEAR(j["contacts"][1]["impedance_ohm"].get<double>() / 556.4, 1.0, 0.05);
+    const CliRun withInterface = run("impedance --lead 3389 --interface-resistance 400 --json");
+    ASSERT_EQ(withInterface.exitCode, 0) << withInterface.out;
+    EXPECT_NEAR(nlohmann::json::parse(withInterface.out)["contacts"][1]["impedance_ohm"].get<double>() -
+                    j["contacts"][1]["impedance_ohm"].get<double>(), 400.0, 1e-6);
+    EXPECT_EQ(run("impedance --lead 3389 --interface-resistance -1").exitCode, 2);
+}
