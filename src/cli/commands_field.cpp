@@ -81,18 +81,23 @@ device::Program programForLead(const std::string& text, const device::Lead& lead
     return p;
 }
 
-Setup setUp(const FieldArgs& a, const Options& options) {
+field::ConductorOptions conductorOptions(const FieldArgs& a) {
     if (a.threads < 1) throw InputError("--threads", "threads", std::to_string(a.threads), "1 or more");
-    Setup s;
-    s.catalog = device::loadCatalog(options.modelsDir);
-    s.lead = &s.catalog.lead(a.lead);
-    s.program = programForLead(a.program, *s.lead, s.catalog, a.ipg);
     field::ConductorOptions co;
     co.kind = field::parseConductorKind(a.conductor);
     co.inactiveContacts = field::parseInactiveContacts(a.inactive);
     co.sigmaSPerM = a.sigmaSPerM;
     co.tissueModelPath = a.tissue;
     co.threads = a.threads;
+    return co;
+}
+
+Setup setUp(const FieldArgs& a, const Options& options) {
+    const field::ConductorOptions co = conductorOptions(a);
+    Setup s;
+    s.catalog = device::loadCatalog(options.modelsDir);
+    s.lead = &s.catalog.lead(a.lead);
+    s.program = programForLead(a.program, *s.lead, s.catalog, a.ipg);
     s.conductor = field::makeConductor(*s.lead, co, options.modelsDir);
     s.currentsMa = field::contactCurrentsMa(s.program, *s.conductor, a.interfaceOhm);
     return s;
@@ -345,16 +350,10 @@ void runThreshold(const FieldArgs& a, const Options& options) {
 }
 
 void runImpedance(const FieldArgs& a, const Options& options) {
-    if (a.threads < 1) throw InputError("--threads", "threads", std::to_string(a.threads), "1 or more");
     if (!(a.interfaceOhm >= 0.0)) throw InputError("--interface-resistance", "interface resistance", std::to_string(a.interfaceOhm), ">= 0 ohm");
+    const field::ConductorOptions co = conductorOptions(a);
     const auto catalog = device::loadCatalog(options.modelsDir);
     const auto& lead = catalog.lead(a.lead);
-    field::ConductorOptions co;
-    co.kind = field::parseConductorKind(a.conductor);
-    co.inactiveContacts = field::parseInactiveContacts(a.inactive);
-    co.sigmaSPerM = a.sigmaSPerM;
-    co.tissueModelPath = a.tissue;
-    co.threads = a.threads;
     const auto conductor = field::makeConductor(lead, co, options.modelsDir);
     const Eigen::VectorXd ohm = field::monopolarImpedancesOhm(*conductor, a.interfaceOhm);
     // As a programmer's impedance check flags them (FACTS.md): < 50 ohm a short, > 2000 ohm an open circuit.

@@ -2,29 +2,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
-#include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
-namespace {
-struct CliRun {
-    int exitCode;
-    std::string out;  // stdout and stderr together
-};
-
-CliRun run(const std::string& args, const std::string& modelsDir = DBSPROG_TEST_MODELS_DIR) {
-    const std::string cmd = std::string(DBSPROG_CLI_PATH) + " --models " + modelsDir + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) return {-1, "popen failed"};
-    std::string out;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-}  // namespace
+#include "cli_run.hpp"
 
 TEST(Cli, LeadsAndIpgsListTheCatalogues) {
     const CliRun leads = run("leads --json");

@@ -2,34 +2,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <sys/wait.h>
+
+#include "cli_run.hpp"
 
 #include "dbsprog/io/nifti.hpp"
 
 namespace {
-struct CliRun {
-    int exitCode;
-    std::string out;
-};
-
-CliRun run(const std::string& args) {
-    const std::string cmd = std::string(DBSPROG_CLI_PATH) + " --models " + DBSPROG_TEST_MODELS_DIR + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) return {-1, "popen failed"};
-    std::string out;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
 std::string tempFile(const std::string& name, const std::string& contents) {
     const auto path = (std::filesystem::temp_directory_path() / name).string();
     std::ofstream(path) << contents;
