@@ -1,6 +1,8 @@
 #include "dbsprog/field/field_grid.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
 #include <cmath>
 #include <thread>
 
@@ -81,6 +83,11 @@ FieldGrid::FieldGrid(const VolumeConductor& conductor, RegionGrid grid, int thre
                     for (int dj = std::max(0, j - 2); dj <= std::min(d[1] - 1, j + 2); ++dj)
                         for (int di = std::max(0, i - 2); di <= std::min(d[0] - 1, i + 2); ++di) nearLead_[grid_.index(di, dj, dk)] = 1;
             }
+    rowNearLead_.assign(static_cast<size_t>(d[1]) * d[2], 0);
+    for (int k = 0; k < d[2]; ++k)
+        for (int j = 0; j < d[1]; ++j)
+            for (int i = 0; i < d[0]; ++i)
+                if (nearLead_[grid_.index(i, j, k)]) rowNearLead_[static_cast<size_t>(k) * d[1] + j] = 1;
 }
 
 float FieldGrid::fieldSquared(size_t voxel, const Eigen::VectorXf& currents) const {
@@ -122,25 +129,51 @@ std::vector<unsigned char> FieldGrid::activatedMask(const Eigen::VectorXd& curre
                 for (int x = 0; x < d[0]; x += 2) mask[grid_.index(x, j, k)] = fieldSquared(grid_.index(x, j, k), i) >= thr2;
     });
     // Pass 2: every other voxel takes the value its half-resolution neighbours agree on, or is computed.
+    // Its neighbours depend only on the parity of (i, j, k): index offsets per parity pattern.
+    const std::ptrdiff_t sx = 1, sy = d[0], sz = static_cast<std::ptrdiff_t>(d[0]) * d[1];
+    std::array<std::vector<std::ptrdiff_t>, 8> offsets;
+    for (int pattern = 1; pattern < 8; ++pattern)
+        for (int dk = (pattern & 4 ? -1 : 0); dk <= (pattern & 4 ? 1 : 0); dk += 2)
+            for (int dj = (pattern & 2 ? -1 : 0); dj <= (pattern & 2 ? 1 : 0); dj += 2)
+                for (int dx = (pattern & 1 ? -1 : 0); dx <= (pattern & 1 ? 1 : 0); dx += 2)
+                    offsets[pattern].push_back(dk * sz + dj * sy + dx * sx);
+    // Rows of half-resolution voxels with nothing activated: a full-resolution row whose neighbouring
+    // half-resolution rows are all empty, and that does not pass the lead, stays empty (most rows).
+    const int halfJ = (d[1] + 1) / 2, halfK = (d[2] + 1) / 2;
+    std::vector<unsigned char> halfRowAny(static_cast<size_t>(halfJ) * halfK, 0);
+    for (int kc = 0; kc < halfK; ++kc)
+        for (int jc = 0; jc < halfJ; ++jc) {
+            const size_t row = grid_.index(0, 2 * jc, 2 * kc);
+            for (int x = 0; x < d[0] && !halfRowAny[static_cast<size_t>(kc) * halfJ + jc]; x += 2)
+                halfRowAny[static_cast<size_t>(kc) * halfJ + jc] = mask[row + static_cast<size_t>(x)];
+        }
+    const auto rowMayBeActive = [&](int j, int k) {
+        if (rowNearLead_[static_cast<size_t>(k) * d[1] + j]) return true;
+        for (int kc = k / 2; kc <= (k + 1) / 2 && kc < halfK; ++kc)
+            for (int jc = j / 2; jc <= (j + 1) / 2 && jc < halfJ; ++jc)
+                if (halfRowAny[static_cast<size_t>(kc) * halfJ + jc]) return true;
+        return false;
+    };
     forSlabs(d[2], threads_, [&](int kb, int ke, int) {
         for (int k = kb; k < ke; ++k)
-            for (int j = 0; j < d[1]; ++j)
-                for (int x = 0; x < d[0]; ++x) {
-                    if (x % 2 == 0 && j % 2 == 0 && k % 2 == 0) continue;
-                    const size_t v = grid_.index(x, j, k);
+            for (int j = 0; j < d[1]; ++j) {
+                if (!rowMayBeActive(j, k)) continue;
+                const int rowPattern = (j % 2) << 1 | (k % 2) << 2;
+                size_t v = grid_.index(0, j, k);
+                for (int x = 0; x < d[0]; ++x, ++v) {
+                    const int pattern = rowPattern | (x % 2);
+                    if (pattern == 0) continue;  // a half-resolution voxel, done in pass 1
                     if (nearLead_[v]) {
                         mask[v] = fieldSquared(v, i) >= thr2;
                         continue;
                     }
-                    int votes = 0, seen = 0;
-                    for (int dk = (k % 2 ? -1 : 0); dk <= (k % 2 ? 1 : 0); dk += 2)
-                        for (int dj = (j % 2 ? -1 : 0); dj <= (j % 2 ? 1 : 0); dj += 2)
-                            for (int dx = (x % 2 ? -1 : 0); dx <= (x % 2 ? 1 : 0); dx += 2) {
-                                votes += mask[grid_.index(x + dx, j + dj, k + dk)];
-                                ++seen;
-                            }
-                    mask[v] = (votes == 0 || votes == seen) ? static_cast<unsigned char>(votes > 0) : fieldSquared(v, i) >= thr2;
+                    const auto& off = offsets[pattern];
+                    int votes = 0;
+                    for (const std::ptrdiff_t o : off) votes += mask[static_cast<size_t>(static_cast<std::ptrdiff_t>(v) + o)];
+                    mask[v] = (votes == 0 || votes == static_cast<int>(off.size())) ? static_cast<unsigned char>(votes > 0)
+                                                                                     : fieldSquared(v, i) >= thr2;
                 }
+            }
     });
     return mask;
 }

@@ -148,6 +148,22 @@ const ActivationEngine::PulseCache& ActivationEngine::responseFor(double pulseWi
     return *cache_.emplace(key, std::move(entry)).first->second;
 }
 
+template <int kContacts>
+void ActivationEngine::peakDepolarizations(const float* response, const float* currents, Result& r) const {
+    const int contacts = kContacts > 0 ? kContacts : static_cast<int>(unitPotentialsV_.cols());
+    const float* row = response;
+    for (int a = 0; a < axonCount(); ++a) {
+        float peak = -std::numeric_limits<float>::infinity();
+        for (int node = nodeOffset_[a]; node < nodeOffset_[a + 1]; ++node, row += contacts) {
+            float v = 0.0f;
+            for (int c = 0; c < (kContacts > 0 ? kContacts : contacts); ++c) v += row[c] * currents[c];
+            peak = std::max(peak, v);
+        }
+        r.peakDepolarizationMv[a] = static_cast<double>(peak) * 1e3;
+        r.axonFired[a] = r.peakDepolarizationMv[a] >= params_.thresholdMv(axonNodes_[a].diameterUm);
+    }
+}
+
 ActivationEngine::Result ActivationEngine::evaluate(const Eigen::VectorXd& contactCurrentsMa, double pulseWidthUs) const {
     if (contactCurrentsMa.size() != unitPotentialsV_.cols())
         throw InputError("activation", "contact currents", std::to_string(contactCurrentsMa.size()) + " values",
@@ -156,13 +172,14 @@ ActivationEngine::Result ActivationEngine::evaluate(const Eigen::VectorXd& conta
     Result r;
     r.axonFired.assign(axonNodes_.size(), 0);
     r.peakDepolarizationMv.assign(axonNodes_.size(), 0.0);
-    // One product on the calling thread (~0.1 ms for 100,000 nodes, less than starting workers costs),
-    // so the result cannot depend on a thread count.
-    const Eigen::VectorXf nodeDepolarizationV = response * contactCurrentsMa.cast<float>();
-    for (int a = 0; a < axonCount(); ++a) {
-        const double peak = nodeDepolarizationV.segment(nodeOffset_[a], nodeOffset_[a + 1] - nodeOffset_[a]).maxCoeff();
-        r.peakDepolarizationMv[a] = peak * 1e3;
-        r.axonFired[a] = peak * 1e3 >= params_.thresholdMv(axonNodes_[a].diameterUm);
+    // One pass on the calling thread, with no allocation (~0.2 ms for 100,000 nodes, less than starting
+    // workers costs), so the result cannot depend on a thread count. The common lead sizes get a
+    // fixed-size inner loop the compiler unrolls.
+    const Eigen::VectorXf currents = contactCurrentsMa.cast<float>();
+    switch (currents.size()) {
+        case 4: peakDepolarizations<4>(response.data(), currents.data(), r); break;
+        case 8: peakDepolarizations<8>(response.data(), currents.data(), r); break;
+        default: peakDepolarizations<0>(response.data(), currents.data(), r); break;
     }
     r.fractionActivated.assign(bundles_.size(), 0.0);
     std::vector<int> counts(bundles_.size(), 0);

@@ -73,6 +73,8 @@ private:
     std::vector<float> potential_;
     /// Per voxel: within two voxels of the lead body (always evaluated at full resolution).
     std::vector<unsigned char> nearLead_;
+    /// Per row (j, k): any voxel of it near the lead.
+    std::vector<unsigned char> rowNearLead_;
 };
 
 }  // namespace dbsprog::field

@@ -101,6 +101,9 @@ public:
 private:
     struct PulseCache;
     const PulseCache& responseFor(double pulseWidthUs) const;
+    /// Per axon, the largest node depolarisation: response rows (node x contact) dotted with the currents.
+    template <int kContacts>
+    void peakDepolarizations(const float* response, const float* currents, Result& r) const;
 
     std::vector<AxonBundle> bundles_;
     std::vector<AxonNodes> axonNodes_;
