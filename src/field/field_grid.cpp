@@ -4,24 +4,11 @@
 #include <array>
 #include <cstddef>
 #include <cmath>
-#include <thread>
 
 #include "dbsprog/error.hpp"
+#include "util/parallel.hpp"
 
 namespace dbsprog::field {
-
-namespace {
-/// Runs body(kBegin, kEnd, slot) over z-slabs in `threads` contiguous chunks; results are combined by
-/// the caller in slot order, so sums do not depend on the thread count.
-template <typename Body>
-void forSlabs(int slabs, int threads, Body body) {
-    threads = std::max(1, std::min(threads, slabs));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back([=] { body(slabs * t / threads, slabs * (t + 1) / threads, t); });
-    body(0, slabs / threads, 0);
-    for (auto& th : pool) th.join();
-}
-}  // namespace
 
 RegionGrid RegionGrid::cube(const Eigen::Vector3d& centreMm, double sideMm, double spacingMm) {
     if (!(spacingMm > 0.0) || !(sideMm >= spacingMm))
@@ -123,7 +110,7 @@ std::vector<unsigned char> FieldGrid::activatedMask(const Eigen::VectorXd& curre
     const auto& d = grid_.dims;
     std::vector<unsigned char> mask(grid_.voxelCount(), 0);
     // Pass 1: the half-resolution grid (even indices).
-    forSlabs((d[2] + 1) / 2, threads_, [&](int kb, int ke, int) {
+    util::parallelFor((d[2] + 1) / 2, threads_, [&](int kb, int ke) {
         for (int k = 2 * kb; k < 2 * ke; k += 2)
             for (int j = 0; j < d[1]; j += 2)
                 for (int x = 0; x < d[0]; x += 2) mask[grid_.index(x, j, k)] = fieldSquared(grid_.index(x, j, k), i) >= thr2;
@@ -154,7 +141,7 @@ std::vector<unsigned char> FieldGrid::activatedMask(const Eigen::VectorXd& curre
                 if (halfRowAny[static_cast<size_t>(kc) * halfJ + jc]) return true;
         return false;
     };
-    forSlabs(d[2], threads_, [&](int kb, int ke, int) {
+    util::parallelFor(d[2], threads_, [&](int kb, int ke) {
         for (int k = kb; k < ke; ++k)
             for (int j = 0; j < d[1]; ++j) {
                 if (!rowMayBeActive(j, k)) continue;

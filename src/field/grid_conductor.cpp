@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "dbsprog/error.hpp"
+#include "util/parallel.hpp"
 #include "field/grid_internal.hpp"
 #include "field/multigrid.hpp"
 
@@ -541,14 +542,7 @@ UnitFields GridConductor::unitFields(const Eigen::Matrix3Xd& pointsMm, bool with
             }
         }
     };
-    const int workers = static_cast<int>(std::clamp<Eigen::Index>(threads, 1, std::max<Eigen::Index>(1, n)));
-    if (workers == 1) {
-        work(0, n);
-    } else {
-        std::vector<std::thread> pool;
-        for (int t = 0; t < workers; ++t) pool.emplace_back(work, n * t / workers, n * (t + 1) / workers);
-        for (auto& th : pool) th.join();
-    }
+    util::parallelFor(n, threads, work);
     return out;
 }
 

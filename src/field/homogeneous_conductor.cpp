@@ -4,10 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
-#include <thread>
 #include <vector>
 
 #include "dbsprog/error.hpp"
+#include "util/parallel.hpp"
 #include "surface_solution.hpp"
 
 namespace dbsprog::field {
@@ -100,14 +100,7 @@ UnitFields HomogeneousConductor::unitFields(const Eigen::Matrix3Xd& pointsMm, bo
             }
         }
     };
-    const int workers = static_cast<int>(std::clamp<Eigen::Index>(threads, 1, std::max<Eigen::Index>(1, n)));
-    if (workers == 1) {
-        work(0, n);
-    } else {
-        std::vector<std::thread> pool;
-        for (int t = 0; t < workers; ++t) pool.emplace_back(work, n * t / workers, n * (t + 1) / workers);
-        for (auto& th : pool) th.join();
-    }
+    util::parallelFor(n, threads, work);
     return out;
 }
 

@@ -3,29 +3,18 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <thread>
 
 #include "dbsprog/error.hpp"
 #include "dbsprog/field/volume_conductor.hpp"
 #include "dbsprog/io/paths.hpp"
 #include "io/json_reader.hpp"
+#include "util/parallel.hpp"
 
 namespace dbsprog::tissue {
 
 namespace {
 constexpr double kPi = 3.14159265358979323846;
 
-/// Runs body(begin, end) over [0, count) split into `threads` contiguous chunks. Each index is
-/// handled by exactly one chunk with the same arithmetic, so results do not depend on `threads`.
-template <typename Body>
-void parallelFor(int count, int threads, Body body) {
-    threads = std::max(1, std::min(threads, count));
-    if (threads == 1) return body(0, count);
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t)
-        pool.emplace_back([=] { body(count * t / threads, count * (t + 1) / threads); });
-    for (auto& th : pool) th.join();
-}
 }  // namespace
 
 double ActivationParams::internodeMm(double diameterUm) const {
@@ -138,7 +127,7 @@ const ActivationEngine::PulseCache& ActivationEngine::responseFor(double pulseWi
         auto it = byNodeCount.find(n);
         if (it == byNodeCount.end()) it = byNodeCount.emplace(n, cableResponseMatrix(n, pulseWidthUs, params_)).first;
     }
-    parallelFor(axonCount(), threads_, [&](int begin, int end) {
+    util::parallelFor(axonCount(), threads_, [&](int begin, int end) {
         for (int a = begin; a < end; ++a) {
             const int n = nodeOffset_[a + 1] - nodeOffset_[a];
             entry->responseVPerMa.middleRows(nodeOffset_[a], n) =
