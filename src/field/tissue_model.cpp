@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <set>
 #include <sstream>
 
 #include "dbsprog/error.hpp"
@@ -30,19 +29,8 @@ std::string hexVector(const Eigen::Vector3d& v) {
     return hexFloat(v.x()) + "," + hexFloat(v.y()) + "," + hexFloat(v.z());
 }
 
-/// Rejects keys this object does not know (a misspelt "conductivity_S_per_m" would otherwise be ignored).
-void rejectUnknownKeys(const io::JsonReader& r, const std::set<std::string>& known) {
-    for (auto it = r.node().begin(); it != r.node().end(); ++it) {
-        if (known.count(it.key())) continue;
-        std::string list;
-        for (const auto& k : known) list += (list.empty() ? "" : ", ") + ("\"" + k + "\"");
-        throw InputError(r.source(), r.fieldPath(it.key()), "(unknown key)", "one of " + list);
-    }
-}
-
 Eigen::Vector3d vector3(const io::JsonReader& r, const std::string& key, double lo, double hi) {
-    const auto v = r.numberList(key, lo, hi);
-    if (v.size() != 3) r.fail(key, "three numbers [x, y, z]");
+    const auto v = r.numbers(key, 3, lo, hi);
     return {v[0], v[1], v[2]};
 }
 
@@ -52,32 +40,31 @@ TissueRegion parseRegion(const io::JsonReader& r) {
     region.tissue = r.choice("tissue", tissueLabels());
     region.conductivitySPerM = r.positive("conductivity_S_per_m", kMaxConductivitySPerM);
     const std::string shape = r.choice("shape", {"sphere", "ellipsoid", "box", "half_space"});
-    const std::set<std::string> common{"name", "tissue", "conductivity_S_per_m", "shape", "note"};
-    auto known = [&](std::initializer_list<const char*> extra) {
-        std::set<std::string> k = common;
-        for (const char* e : extra) k.insert(e);
+    auto known = [](std::initializer_list<const char*> extra) {
+        std::vector<std::string> k{"name", "tissue", "conductivity_S_per_m", "shape", "note"};
+        k.insert(k.end(), extra.begin(), extra.end());
         return k;
     };
     if (shape == "sphere") {
-        rejectUnknownKeys(r, known({"centre_mm", "radius_mm"}));
+        r.rejectUnknownKeys(known({"centre_mm", "radius_mm"}));
         region.shape = RegionShape::Sphere;
         region.centreMm = vector3(r, "centre_mm", -kMaxCoordinateMm, kMaxCoordinateMm);
         region.semiAxesMm = Eigen::Vector3d::Constant(r.positive("radius_mm", kMaxCoordinateMm));
     } else if (shape == "ellipsoid") {
-        rejectUnknownKeys(r, known({"centre_mm", "semi_axes_mm"}));
+        r.rejectUnknownKeys(known({"centre_mm", "semi_axes_mm"}));
         region.shape = RegionShape::Ellipsoid;
         region.centreMm = vector3(r, "centre_mm", -kMaxCoordinateMm, kMaxCoordinateMm);
         region.semiAxesMm = vector3(r, "semi_axes_mm", 0.0, kMaxCoordinateMm);
         if (region.semiAxesMm.minCoeff() <= 0.0) r.fail("semi_axes_mm", "three numbers > 0 (mm)");
     } else if (shape == "box") {
-        rejectUnknownKeys(r, known({"min_mm", "max_mm"}));
+        r.rejectUnknownKeys(known({"min_mm", "max_mm"}));
         region.shape = RegionShape::Box;
         region.minMm = vector3(r, "min_mm", -kMaxCoordinateMm, kMaxCoordinateMm);
         region.maxMm = vector3(r, "max_mm", -kMaxCoordinateMm, kMaxCoordinateMm);
         for (int d = 0; d < 3; ++d)
             if (!(region.maxMm[d] > region.minMm[d])) r.fail("max_mm", "each coordinate greater than min_mm's");
     } else {
-        rejectUnknownKeys(r, known({"point_mm", "normal"}));
+        r.rejectUnknownKeys(known({"point_mm", "normal"}));
         region.shape = RegionShape::HalfSpace;
         region.centreMm = vector3(r, "point_mm", -kMaxCoordinateMm, kMaxCoordinateMm);
         const Eigen::Vector3d n = vector3(r, "normal", -1e6, 1e6);
@@ -168,17 +155,17 @@ std::string TissueModel::summary() const {
 
 TissueModel parseTissueModel(const std::string& jsonText, const std::string& source, const std::string& id) {
     const auto doc = io::JsonReader::parse(jsonText, source);
-    rejectUnknownKeys(doc, {"name", "description", "background", "encapsulation", "regions", "sources", "assumptions"});
+    doc.rejectUnknownKeys({"name", "description", "background", "encapsulation", "regions", "sources", "assumptions"});
     TissueModel m;
     m.id = id;
     m.name = doc.string("name");
     m.description = doc.stringOr("description", "");
     const auto bg = doc.object("background");
-    rejectUnknownKeys(bg, {"tissue", "conductivity_S_per_m", "note"});
+    bg.rejectUnknownKeys({"tissue", "conductivity_S_per_m", "note"});
     m.backgroundTissue = bg.choice("tissue", tissueLabels());
     m.backgroundConductivitySPerM = bg.positive("conductivity_S_per_m", kMaxConductivitySPerM);
     if (const auto enc = doc.optionalObject("encapsulation")) {
-        rejectUnknownKeys(*enc, {"thickness_mm", "conductivity_S_per_m", "note"});
+        enc->rejectUnknownKeys({"thickness_mm", "conductivity_S_per_m", "note"});
         m.encapsulation.thicknessMm = enc->number("thickness_mm", 0.0, kMaxEncapsulationMm);
         m.encapsulation.conductivitySPerM = enc->positive("conductivity_S_per_m", kMaxConductivitySPerM);
     } else {

@@ -169,6 +169,21 @@ std::vector<std::string> JsonReader::stringListOr(const std::string& key) const 
     return has(key) ? stringList(key) : std::vector<std::string>{};
 }
 
+std::vector<double> JsonReader::numbers(const std::string& key, size_t count, double lo, double hi) const {
+    auto v = numberList(key, lo, hi);
+    if (v.size() != count) fail(key, std::to_string(count) + " numbers in " + rangeText(lo, hi));
+    return v;
+}
+
+void JsonReader::rejectUnknownKeys(const std::vector<std::string>& known) const {
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+        if (std::find(known.begin(), known.end(), it.key()) != known.end()) continue;
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + ("\"" + k + "\"");
+        throw InputError(source_, fieldPath(it.key()), "(unknown key)", "one of " + list);
+    }
+}
+
 std::vector<double> JsonReader::numberList(const std::string& key, double lo, double hi) const {
     const auto& v = require(key);
     if (!v.is_array()) fail(key, "an array of numbers");

@@ -40,6 +40,10 @@ public:
     std::vector<std::string> stringList(const std::string& key, size_t minSize = 0) const;
     std::vector<std::string> stringListOr(const std::string& key) const;
     std::vector<double> numberList(const std::string& key, double lo, double hi) const;
+    /// Exactly `count` numbers in [lo, hi] ("centre_mm": [x, y, z]).
+    std::vector<double> numbers(const std::string& key, size_t count, double lo, double hi) const;
+    /// Rejects keys this object does not know (a misspelt key would otherwise be silently ignored).
+    void rejectUnknownKeys(const std::vector<std::string>& known) const;
 
     /// Throws InputError for `key` of this object.
     [[noreturn]] void fail(const std::string& key, const std::string& allowed) const;

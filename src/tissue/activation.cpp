@@ -13,6 +13,11 @@
 namespace dbsprog::tissue {
 
 namespace {
+// Sample times of a decaying (voltage-mode) pulse at which the peak depolarisation is sought.
+constexpr int kDecayingPulseSamples = 4;
+}  // namespace
+
+namespace {
 constexpr double kPi = 3.14159265358979323846;
 
 }  // namespace
@@ -57,7 +62,7 @@ ActivationParams defaultActivationParams(const std::string& modelsDir) {
     return loadActivationParams(modelsDir + "/axons/activation.json");
 }
 
-Eigen::MatrixXd cableResponseMatrix(int nodes, double pulseWidthUs, const ActivationParams& params) {
+Eigen::MatrixXd cableResponseMatrix(int nodes, double pulseWidthUs, const ActivationParams& params, double decayTauUs) {
     // Passive cable, node n: tau_a dV_n/dt = -(tau_a/tau_m) V_n + (L (V + Ve))_n, V(0) = 0, where L is the
     // second difference with sealed ends (McNeal 1976 with a linear node). With A = 1/tau_m - L/tau_a,
     // V(T) = A^-1 (1 - exp(-A T)) L Ve / tau_a. -L is diagonalised by the DCT-II basis:
@@ -70,7 +75,13 @@ Eigen::MatrixXd cableResponseMatrix(int nodes, double pulseWidthUs, const Activa
         for (int j = 0; j < n; ++j) q(j, k) = norm * std::cos(kPi * k * (j + 0.5) / n);
         const double mu = 2.0 - 2.0 * std::cos(kPi * k / n);
         const double lambdaPerUs = 1.0 / params.membraneTimeConstantUs + mu / params.axialTimeConstantUs;
-        gain(k) = -(mu / params.axialTimeConstantUs) * (1.0 - std::exp(-lambdaPerUs * pulseWidthUs)) / lambdaPerUs;
+        // Mode k integrates the stimulus w(t) with kernel exp(-lambda (T - t)): for w = 1 that is
+        // (1 - exp(-lambda T)) / lambda; for w = exp(-delta t), (exp(-delta T) - exp(-lambda T)) / (lambda - delta).
+        const double delta = decayTauUs > 0.0 ? 1.0 / decayTauUs : 0.0;
+        const double T = pulseWidthUs, d = lambdaPerUs - delta;
+        const double integral = std::abs(d * T) < 1e-9 ? T * std::exp(-lambdaPerUs * T)
+                                                        : (std::exp(-delta * T) - std::exp(-lambdaPerUs * T)) / d;
+        gain(k) = -(mu / params.axialTimeConstantUs) * integral;
     }
     return q * gain.asDiagonal() * q.transpose();
 }
@@ -79,7 +90,10 @@ struct ActivationEngine::PulseCache {
     /// total nodes x contacts: node depolarisation (V) per mA on each contact. Row-major: each node's
     /// response is one contiguous dot product. Single precision (relative 1e-7, far below any model
     /// error) halves the memory each evaluation streams through.
+    /// A decaying pulse's depolarisation can peak before its end, so it is sampled at `samples`
+    /// times (T/samples .. T): each axon's rows are its nodes at each sample time.
     Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> responseVPerMa;
+    int samples = 1;
 };
 
 ActivationEngine::ActivationEngine(const field::VolumeConductor& conductor, std::vector<AxonBundle> bundles,
@@ -114,36 +128,42 @@ ActivationEngine::~ActivationEngine() = default;
 int ActivationEngine::axonCount() const { return static_cast<int>(axonNodes_.size()); }
 int ActivationEngine::nodeCount() const { return nodeOffset_.back(); }
 
-const ActivationEngine::PulseCache& ActivationEngine::responseFor(double pulseWidthUs) const {
+const ActivationEngine::PulseCache& ActivationEngine::responseFor(double pulseWidthUs, double decayTauUs) const {
     if (!(pulseWidthUs > 0.0)) throw InputError("activation", "pulse width", std::to_string(pulseWidthUs) + " us", "> 0 us");
-    const long long key = std::llround(pulseWidthUs * 1000.0);
+    const std::pair<long long, long long> key{std::llround(pulseWidthUs * 1000.0), std::llround(decayTauUs * 1000.0)};
     std::lock_guard<std::mutex> lock(cacheMutex_);
     if (auto it = cache_.find(key); it != cache_.end()) return *it->second;
     auto entry = std::make_unique<PulseCache>();
-    entry->responseVPerMa.resize(unitPotentialsV_.rows(), unitPotentialsV_.cols());
-    std::map<int, Eigen::MatrixXd> byNodeCount;  // axons of a bundle mostly share a node count
+    // A rectangular pulse's response rises monotonically: its end is its peak.
+    const int samples = decayTauUs > 0.0 ? kDecayingPulseSamples : 1;
+    entry->samples = samples;
+    entry->responseVPerMa.resize(unitPotentialsV_.rows() * samples, unitPotentialsV_.cols());
+    std::map<std::pair<int, int>, Eigen::MatrixXd> byNodeCount;  // (nodes, sample): axons of a bundle mostly share a node count
     for (size_t a = 0; a < axonNodes_.size(); ++a) {
         const int n = nodeOffset_[a + 1] - nodeOffset_[a];
-        auto it = byNodeCount.find(n);
-        if (it == byNodeCount.end()) it = byNodeCount.emplace(n, cableResponseMatrix(n, pulseWidthUs, params_)).first;
+        for (int j = 0; j < samples; ++j)
+            if (!byNodeCount.count({n, j}))
+                byNodeCount.emplace(std::make_pair(n, j),
+                                    cableResponseMatrix(n, pulseWidthUs * (j + 1) / samples, params_, decayTauUs));
     }
     util::parallelFor(axonCount(), threads_, [&](int begin, int end) {
         for (int a = begin; a < end; ++a) {
             const int n = nodeOffset_[a + 1] - nodeOffset_[a];
-            entry->responseVPerMa.middleRows(nodeOffset_[a], n) =
-                (byNodeCount.at(n) * unitPotentialsV_.middleRows(nodeOffset_[a], n)).cast<float>();
+            for (int j = 0; j < samples; ++j)
+                entry->responseVPerMa.middleRows(samples * nodeOffset_[a] + j * n, n) =
+                    (byNodeCount.at({n, j}) * unitPotentialsV_.middleRows(nodeOffset_[a], n)).cast<float>();
         }
     });
     return *cache_.emplace(key, std::move(entry)).first->second;
 }
 
 template <int kContacts>
-void ActivationEngine::peakDepolarizations(const float* response, const float* currents, Result& r) const {
+void ActivationEngine::peakDepolarizations(const float* response, int samples, const float* currents, Result& r) const {
     const int contacts = kContacts > 0 ? kContacts : static_cast<int>(unitPotentialsV_.cols());
     const float* row = response;
     for (int a = 0; a < axonCount(); ++a) {
         float peak = -std::numeric_limits<float>::infinity();
-        for (int node = nodeOffset_[a]; node < nodeOffset_[a + 1]; ++node, row += contacts) {
+        for (int node = samples * nodeOffset_[a]; node < samples * nodeOffset_[a + 1]; ++node, row += contacts) {
             float v = 0.0f;
             for (int c = 0; c < (kContacts > 0 ? kContacts : contacts); ++c) v += row[c] * currents[c];
             peak = std::max(peak, v);
@@ -153,11 +173,13 @@ void ActivationEngine::peakDepolarizations(const float* response, const float* c
     }
 }
 
-ActivationEngine::Result ActivationEngine::evaluate(const Eigen::VectorXd& contactCurrentsMa, double pulseWidthUs) const {
+ActivationEngine::Result ActivationEngine::evaluate(const Eigen::VectorXd& contactCurrentsMa, double pulseWidthUs,
+                                                   double decayTauUs) const {
     if (contactCurrentsMa.size() != unitPotentialsV_.cols())
         throw InputError("activation", "contact currents", std::to_string(contactCurrentsMa.size()) + " values",
                          std::to_string(unitPotentialsV_.cols()) + " (one per lead contact)");
-    const auto& response = responseFor(pulseWidthUs).responseVPerMa;
+    const auto& cache = responseFor(pulseWidthUs, decayTauUs);
+    const auto& response = cache.responseVPerMa;
     Result r;
     r.axonFired.assign(axonNodes_.size(), 0);
     r.peakDepolarizationMv.assign(axonNodes_.size(), 0.0);
@@ -166,9 +188,9 @@ ActivationEngine::Result ActivationEngine::evaluate(const Eigen::VectorXd& conta
     // fixed-size inner loop the compiler unrolls.
     const Eigen::VectorXf currents = contactCurrentsMa.cast<float>();
     switch (currents.size()) {
-        case 4: peakDepolarizations<4>(response.data(), currents.data(), r); break;
-        case 8: peakDepolarizations<8>(response.data(), currents.data(), r); break;
-        default: peakDepolarizations<0>(response.data(), currents.data(), r); break;
+        case 4: peakDepolarizations<4>(response.data(), cache.samples, currents.data(), r); break;
+        case 8: peakDepolarizations<8>(response.data(), cache.samples, currents.data(), r); break;
+        default: peakDepolarizations<0>(response.data(), cache.samples, currents.data(), r); break;
     }
     r.fractionActivated.assign(bundles_.size(), 0.0);
     std::vector<int> counts(bundles_.size(), 0);
@@ -181,8 +203,9 @@ ActivationEngine::Result ActivationEngine::evaluate(const Eigen::VectorXd& conta
     return r;
 }
 
-std::vector<double> ActivationEngine::thresholdAmplitudes(const Eigen::VectorXd& unitCurrentsMa, double pulseWidthUs) const {
-    const Result unit = evaluate(unitCurrentsMa, pulseWidthUs);
+std::vector<double> ActivationEngine::thresholdAmplitudes(const Eigen::VectorXd& unitCurrentsMa, double pulseWidthUs,
+                                                          double decayTauUs) const {
+    const Result unit = evaluate(unitCurrentsMa, pulseWidthUs, decayTauUs);
     std::vector<double> out(unit.peakDepolarizationMv.size());
     for (size_t a = 0; a < out.size(); ++a)
         out[a] = unit.peakDepolarizationMv[a] > 0.0 ? params_.thresholdMv(axonNodes_[a].diameterUm) / unit.peakDepolarizationMv[a]

@@ -45,7 +45,7 @@ TEST(Cases, MalformedCaseNamesTheFileAndField) {
         EXPECT_NE(e.allowed().find("GPi"), std::string::npos);
     }
     std::ofstream(path) << R"({"id":"x","title":"t","diagnosis":"d","target":"GPi","hemisphere":"left","description":"d",
-      "device":{"lead":"3389","ipg":"activa-pc","impedance_ohm":1000,"program":"C+ 1- 2.5 90us 130Hz"},
+      "device":{"lead":"3389","ipg":"activa-pc","program":"C+ 1- 2.5 90us 130Hz"},
       "clinical_scale":{"name":"BFMDRS movement","max":120,"baseline":40}})";
     try {
         patient::loadCase(path);

@@ -51,9 +51,11 @@ ActivationParams loadActivationParams(const std::string& path);
 ActivationParams defaultActivationParams(const std::string& modelsDir);
 
 /// Response matrix of an N-node passive cable with sealed ends: depolarisation (V) at every node at
-/// the end of a rectangular pulse of `pulseWidthUs`, per volt of extracellular potential at every
-/// node. Cached per (N, pulse width) by CableResponses below.
-Eigen::MatrixXd cableResponseMatrix(int nodes, double pulseWidthUs, const ActivationParams& params);
+/// the end of a pulse of `pulseWidthUs`, per volt of extracellular potential at every node (at the
+/// pulse's start). `decayTauUs` > 0: the stimulus decays as exp(-t / decayTauUs) during the pulse (a
+/// voltage-controlled pulse through the series capacitance of the electrode interface); 0: rectangular.
+Eigen::MatrixXd cableResponseMatrix(int nodes, double pulseWidthUs, const ActivationParams& params,
+                                    double decayTauUs = 0.0);
 
 /// Node positions and cable response for one axon.
 struct AxonNodes {
@@ -84,11 +86,13 @@ public:
     };
 
     /// `contactCurrentsMa`: signed current per lead contact (cathodic negative), case takes the rest.
-    Result evaluate(const Eigen::VectorXd& contactCurrentsMa, double pulseWidthUs) const;
+    /// `decayTauUs`: see cableResponseMatrix (0: rectangular pulse).
+    Result evaluate(const Eigen::VectorXd& contactCurrentsMa, double pulseWidthUs, double decayTauUs = 0.0) const;
 
     /// For a program shape (contact currents at amplitude 1: `unitCurrentsMa`), the amplitude at which
     /// each axon fires (infinity if it never depolarises). Exact: the model is linear in amplitude.
-    std::vector<double> thresholdAmplitudes(const Eigen::VectorXd& unitCurrentsMa, double pulseWidthUs) const;
+    std::vector<double> thresholdAmplitudes(const Eigen::VectorXd& unitCurrentsMa, double pulseWidthUs,
+                                            double decayTauUs = 0.0) const;
 
     int axonCount() const;
     int nodeCount() const;
@@ -100,10 +104,10 @@ public:
 
 private:
     struct PulseCache;
-    const PulseCache& responseFor(double pulseWidthUs) const;
+    const PulseCache& responseFor(double pulseWidthUs, double decayTauUs) const;
     /// Per axon, the largest node depolarisation: response rows (node x contact) dotted with the currents.
     template <int kContacts>
-    void peakDepolarizations(const float* response, const float* currents, Result& r) const;
+    void peakDepolarizations(const float* response, int samples, const float* currents, Result& r) const;
 
     std::vector<AxonBundle> bundles_;
     std::vector<AxonNodes> axonNodes_;
@@ -114,7 +118,7 @@ private:
     int threads_ = 1;
     int droppedAxons_ = 0;
     mutable std::mutex cacheMutex_;
-    mutable std::map<long long, std::unique_ptr<PulseCache>> cache_;  ///< by pulse width in ns
+    mutable std::map<std::pair<long long, long long>, std::unique_ptr<PulseCache>> cache_;  ///< by (pulse width, decay) in ns
 };
 
 }  // namespace dbsprog::tissue
