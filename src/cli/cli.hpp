@@ -22,6 +22,12 @@ void addDeviceCommands(CLI::App& app, const Options& options, Action& action);
 /// Registers field, vta and threshold.
 void addFieldCommands(CLI::App& app, const Options& options, Action& action);
 
+/// Registers cases, evaluate, review and trial (commands_patient.cpp).
+void addPatientCommands(CLI::App& app, const Options& options, Action& action);
+
+/// Registers sweep and merge (commands_sweep.cpp).
+void addSweepCommands(CLI::App& app, const Options& options, Action& action);
+
 /// Prints JSON with two-space indentation and a newline.
 void printJson(const nlohmann::json& j);
 

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
     cli::Action action;
     cli::addDeviceCommands(app, options, action);
     cli::addFieldCommands(app, options, action);
+    cli::addPatientCommands(app, options, action);
+    cli::addSweepCommands(app, options, action);
 
     try {
         app.parse(argc, argv);

@@ -171,7 +171,9 @@ std::vector<std::string> JsonReader::stringListOr(const std::string& key) const 
 
 std::vector<double> JsonReader::numbers(const std::string& key, size_t count, double lo, double hi) const {
     auto v = numberList(key, lo, hi);
-    if (v.size() != count) fail(key, std::to_string(count) + " numbers in " + rangeText(lo, hi));
+    static const char* const kWords[] = {"no", "one", "two", "three", "four", "five"};
+    const std::string howMany = count < 6 ? kWords[count] : std::to_string(count);
+    if (v.size() != count) fail(key, howMany + " numbers in " + rangeText(lo, hi));
     return v;
 }
 

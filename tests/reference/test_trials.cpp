@@ -86,6 +86,7 @@ TEST(Trials, AmplitudeFallsWithPulseWidthLikeVercueil) {
         double sum = 0.0;
         for (const auto& p : r.patients) sum += 0.9 * p.sideEffectThreshold / double(r.patients.size());
         model.push_back(sum);
+        std::printf("Vercueil %.0f us: model %.2f V, published %.2f V\n", pw, sum, volts);
         EXPECT_NEAR(sum, volts, 0.2 * volts) << pw << " us";
     }
     EXPECT_GT(model[0], model[1]);
