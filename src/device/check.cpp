@@ -33,6 +33,14 @@ void requireInRange(const SteppedRange& range, double value, const std::string& 
 
 Program validateProgram(const Program& program, const Lead& lead, const Ipg& ipg) {
     Program p = program;
+    // Programs built by widgets (not parsed) reach here too: a program needs both poles.
+    auto has = [&](Polarity polarity) {
+        return std::any_of(p.contacts.begin(), p.contacts.end(), [&](const ProgramContact& c) { return c.polarity == polarity; });
+    };
+    if (!has(Polarity::Cathode))
+        throw InputError(kSource, "cathode", "(none)", "at least one contact set as cathode (-)");
+    if (!has(Polarity::Anode))
+        throw InputError(kSource, "anode", "(none)", "at least one contact set as anode (+), or the case (C+) for monopolar");
     const bool current = p.mode == ControlMode::Current;
     const std::string unit = current ? "mA" : "V";
     if (!ipg.supports(p.mode))

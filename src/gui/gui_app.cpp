@@ -7,6 +7,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <utility>
 
@@ -23,7 +24,7 @@ struct GuiApp::ImGuiSession {
         ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();
         io.IniFilename = nullptr;  // the layout is fixed; nothing to remember between runs
-        io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+        // No keyboard navigation: the arrow keys and Space are the programmer's shortcuts.
         fonts = loadFonts(scale);
         applyTheme(scale);
         glfwReady = ImGui_ImplGlfw_InitForOpenGL(window, true);
@@ -40,6 +41,16 @@ struct GuiApp::ImGuiSession {
 
 namespace {
 
+// Timeline recording: one sample per this much simulated time within a jump, at most this many
+// per jump, and at most this many kept in all (older ones thinned).
+constexpr double kTimelineResolutionS = 3600.0;
+constexpr int kTimelineSubsteps = 96;
+constexpr std::size_t kTimelineMaxSamples = 4000;
+constexpr double kMaxFrameStepS = 0.1;
+// What counts as a threshold the user found: the review's criteria (virtual_patient.hpp ReviewOptions).
+constexpr int kFoundSideEffectGrade = 2;
+constexpr double kFoundEfficacyShare = 0.5;
+
 device::CheckReport checkFor(const device::Program& program, const SimulationState& sim) {
     return device::checkProgram(program, sim.lead, sim.ipg, sim.patientCase.impedanceOhm);
 }
@@ -52,13 +63,17 @@ GuiApp::GuiApp(GuiAppOptions options) : options_(std::move(options)) {
     catalog_ = device::loadCatalog(modelsDir_);
     cases_ = patient::loadCases(modelsDir_);
     loadCase(patient::findCase(modelsDir_, options_.caseId));
+    ui_.mode = options_.mode;
     if (options_.programText) {
         // Refused like the CLI refuses a bad program: the caller prints the message.
         sim_.report = checkFor(device::parseProgram(*options_.programText), sim_);
         ++sim_.programRevision;
         ui_.programText = ui_.appliedProgramText = sim_.report->program.toString();
         ui_.programError.clear();
+        sim_.events.clear();
+        reevaluate(sim_.report->program.toString());
     }
+    if (options_.afterS > 0.0) simulate(options_.afterS);
 
     WindowOptions windowOptions;
     windowOptions.widthPx = options_.widthPx;
@@ -90,8 +105,19 @@ void GuiApp::loadCase(const patient::Case& patientCase) {
     // Resolve everything before changing state, so a bad case leaves the open one intact.
     const device::Lead& lead = catalog_.lead(patientCase.leadId);
     const device::Ipg& ipg = catalog_.ipg(patientCase.ipgId);
+    const auto buildStart = std::chrono::steady_clock::now();
+    auto virtualPatient = std::make_shared<const patient::VirtualPatient>(patientCase, modelsDir_);
+    sim_.patientBuildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
+    sim_.vtaGrid.reset();
 
     sim_.patientCase = patientCase;
+    sim_.patient = std::move(virtualPatient);
+    sim_.patientState = sim_.patient->initialState();
+    sim_.stimulationOn = true;
+    sim_.history.clear();
+    sim_.events.clear();
+    sim_.foundThresholds.clear();
+    sim_.review.reset();
     sim_.lead = lead;
     sim_.ipg = ipg;
     ui_.programError.clear();
@@ -106,6 +132,8 @@ void GuiApp::loadCase(const patient::Case& patientCase) {
     ui_.appliedProgramText = ui_.programText;
     ui_.pendingProgram.reset();
     ui_.pendingProgramText.reset();
+    reevaluate(sim_.report ? sim_.report->program.toString() : "no program");
+    sim_.history.push_back({0.0, sim_.patient->severity(sim_.patientState).clinicalScore});
 
     float zMin = 0.0f, zMax = 0.0f;
     if (!lead.contacts.empty()) {
@@ -165,6 +193,75 @@ void GuiApp::openCase(const std::string& caseId) { ui_.pendingCaseId = caseId; }
 
 void GuiApp::resetCamera() { ui_.camera.reset(); }
 
+void GuiApp::setClockSpeed(double simSecondsPerSecond) {
+    ui_.clockSpeed = std::max(0.0, simSecondsPerSecond);
+    ui_.clockRunning = ui_.clockSpeed > 0.0;
+}
+
+// ---- simulated time ----
+
+void GuiApp::reevaluate(const std::string& eventLabel) {
+    if (!sim_.patient) return;
+    const bool on = sim_.stimulationOn && sim_.report;
+    const auto start = std::chrono::steady_clock::now();
+    sim_.evaluation = on ? sim_.patient->evaluate(sim_.report->program) : sim_.patient->evaluateOff();
+    sim_.evaluateMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (on) recordThresholds();
+    ++sim_.evaluationRevision;
+    sim_.events.push_back({sim_.patientState.timeS, on ? eventLabel : "stimulation off"});
+}
+
+void GuiApp::recordThresholds() {
+    // Only a monopolar setting with one cathode says something about one contact.
+    const device::Program& p = sim_.report->program;
+    const device::ProgramContact* cathode = nullptr;
+    int cathodes = 0;
+    for (const device::ProgramContact& c : p.contacts)
+        if (c.polarity == device::Polarity::Cathode && !c.isCase()) cathode = &c, ++cathodes;
+    if (cathodes != 1 || !p.monopolar()) return;
+    auto& found = sim_.foundThresholds[cathode->name];
+    if (sim_.evaluation.maxAcuteGrade >= kFoundSideEffectGrade && (!found.sideEffect || p.amplitude < *found.sideEffect)) {
+        found.sideEffect = p.amplitude;
+        int worst = 0;
+        for (const patient::SideEffectReading& e : sim_.evaluation.sideEffects)
+            if (!e.delayed && e.grade > worst) worst = e.grade, found.sideEffectName = e.name;
+    }
+    // Benefit as the model expects it once taken effect, against the most this patient can get.
+    double best = 0.0;
+    for (const patient::SymptomComponent& c : sim_.patientCase.components) best += c.share * c.maxRelief;
+    if (best > 0.0 && sim_.evaluation.steadyRelief >= kFoundEfficacyShare * best &&
+        (!found.efficacy || p.amplitude < *found.efficacy))
+        found.efficacy = p.amplitude;
+}
+
+void GuiApp::runReview() {
+    if (!sim_.patient) return;
+    patient::ReviewOptions options;
+    if (const device::Program* p = sim_.program()) {
+        options.mode = p->mode;
+        options.pulseWidthUs = p->pulseWidthUs;
+        options.frequencyHz = p->frequencyHz;
+    }
+    sim_.review = sim_.patient->monopolarReview(options);
+}
+
+void GuiApp::simulate(double seconds) {
+    if (!sim_.patient || !(seconds > 0.0)) return;
+    // Advancing is exact for a constant program, so the substeps only give the plot its shape.
+    const int substeps = std::clamp(static_cast<int>(seconds / kTimelineResolutionS), 1, kTimelineSubsteps);
+    for (int i = 0; i < substeps; ++i) {
+        sim_.patient->advance(sim_.patientState, sim_.evaluation, seconds / substeps);
+        sim_.history.push_back({sim_.patientState.timeS, sim_.patient->severity(sim_.patientState).clinicalScore});
+    }
+    if (sim_.history.size() > kTimelineMaxSamples) {
+        // Keep the first sample, then every other one: the curve's shape stays, memory is bounded.
+        std::vector<TimelineSample> kept;
+        for (std::size_t i = 0; i < sim_.history.size(); i += (i == 0 ? 1 : 2)) kept.push_back(sim_.history[i]);
+        kept.push_back(sim_.history.back());
+        sim_.history = std::move(kept);
+    }
+}
+
 void GuiApp::resizeWindow(int widthPx, int heightPx) { window_->resize(widthPx, heightPx); }
 
 // ---- the one point where UI edits reach the simulation ----
@@ -185,10 +282,17 @@ bool GuiApp::tryApplyProgram(const device::Program& program, bool fromText) {
     ++sim_.programRevision;
     ui_.programText = ui_.appliedProgramText = sim_.report->program.toString();
     ui_.programError.clear();
+    reevaluate(sim_.report->program.toString());
     return true;
 }
 
 void GuiApp::applyPendingEdits() {
+    if (auto stress = std::exchange(ui_.pendingStress, std::nullopt)) sim_.patientState.stress = std::clamp(*stress, 0.0, 1.0);
+    if (auto on = std::exchange(ui_.pendingStimulation, std::nullopt); on && *on != sim_.stimulationOn) {
+        sim_.stimulationOn = *on;
+        reevaluate(sim_.report ? sim_.report->program.toString() : "no program");
+    }
+    if (auto advance = std::exchange(ui_.pendingAdvanceS, std::nullopt)) simulate(*advance);
     auto caseId = std::exchange(ui_.pendingCaseId, std::nullopt);
     auto text = std::exchange(ui_.pendingProgramText, std::nullopt);
     auto program = std::exchange(ui_.pendingProgram, std::nullopt);
@@ -239,6 +343,10 @@ void GuiApp::drawFrame(render::Image* capture) {
     syncView();
     buildUi();           // widgets: read the simulation, write UI state, queue edits
     applyPendingEdits();  // the one point per frame where the simulation changes
+    if (ui_.clockRunning) {
+        // A long stall (window dragged, debugger) must not jump the patient forward by hours.
+        simulate(std::min(static_cast<double>(ImGui::GetIO().DeltaTime), kMaxFrameStepS) * ui_.clockSpeed);
+    }
     syncView();
     if (viewWidthPx_ > 0 && viewHeightPx_ > 0) leadView_->render(viewWidthPx_, viewHeightPx_, ui_.camera);
     ImGui::Render();

@@ -25,6 +25,9 @@ struct GuiAppOptions {
     std::optional<std::string> programText;
     int widthPx = 1280;  ///< window size, screen coordinates
     int heightPx = 800;
+    Mode mode = Mode::Clinician;
+    /// Simulated time to run the program for before the first frame (--after), seconds.
+    double afterS = 0.0;
     bool visible = true;  ///< false: hidden window (screenshots, tests)
     bool vsync = true;
 };
@@ -57,6 +60,24 @@ public:
     void setSetting(Setting setting, double value);
     /// Case selector.
     void openCase(const std::string& caseId);
+    /// Stimulation on/off switch.
+    void setStimulation(bool on) { ui_.pendingStimulation = on; }
+    /// Follow-up visit: run simulated time forward with the present program.
+    void advanceTime(double seconds) { ui_.pendingAdvanceS = ui_.pendingAdvanceS.value_or(0.0) + seconds; }
+    /// The patient's stress, fatigue and anxiety, 0 calm .. 1 very stressed.
+    void setStress(double stress) { ui_.pendingStress = stress; }
+    /// Clock speed in simulated seconds per real second; 0 pauses.
+    void setClockSpeed(double simSecondsPerSecond);
+    void setMode(Mode mode) { ui_.mode = mode; }
+    /// Research mode: builds the |E| grid for the VTA (seconds, once per case).
+    void computeVtaGrid();
+    /// The automated monopolar review at the running program's pulse width and frequency.
+    void runReview();
+    /// Volume (mm^3) where |E| >= the target's threshold for the running program; needs the grid.
+    double vtaVolumeMm3() const;
+    /// Research exports, written atomically; return what was written.
+    void exportEvaluationCsv(const std::string& path) const;
+    void exportVtaNifti(const std::string& path) const;
     /// Reset button of the 3D view.
     void resetCamera();
     /// Asks the window system for a new window size (screen coordinates).
@@ -80,6 +101,12 @@ private:
     void syncView();
     bool tryApplyProgram(const device::Program& program, bool fromText);
     void onProgramChanged();
+    /// Re-evaluates the running program on the patient and marks the timeline.
+    void reevaluate(const std::string& eventLabel);
+    /// Runs simulated time forward, recording the timeline.
+    void simulate(double seconds);
+    /// Notes thresholds the user has just found on a monopolar setting (window chart).
+    void recordThresholds();
     void drawFrame(render::Image* capture);
 
     // Panels (gui_panels.cpp, gui_view_panel.cpp).
@@ -90,6 +117,17 @@ private:
     void drawSettingRow(const char* label, Setting setting);
     void drawContactsSection();
     void drawEnergySection();
+    // Response and simulated time (gui_response_panel.cpp).
+    void drawPatientPanel(float x, float y, float width, float height);
+    void drawResponseSection();
+    void drawTimelineSection();
+    void drawFigureSection();
+    void drawWindowChartSection();
+    void drawClockControls();
+    // Modes (gui_mode_panels.cpp).
+    void drawEducationPanel(float x, float y, float width, float height);
+    void drawResearchSection();
+    void drawPlainResponse();
     void drawViewPanel(float x, float y, float width, float height);
     void drawViewOverlay(float imageX, float imageY, float imageW, float imageH);
     void drawStatusBar(float x, float y, float width, float height);

@@ -9,8 +9,14 @@
 #include <map>
 #include <vector>
 
+#include "dbsprog/patient/duration.hpp"
 #include "gui/gui_app.hpp"
+#include "gui/lead_diagram.hpp"
+#include "gui/patient_figure.hpp"
+#include "gui/timeline_plot.hpp"
+#include "gui/window_chart.hpp"
 #include "gui/text_format.hpp"
+#include "gui/widgets.hpp"
 #include "render/palette.hpp"
 
 namespace dbsprog::gui {
@@ -45,65 +51,6 @@ std::string generatorSummary(const device::Ipg& ipg) {
                                                                  : "V";
     const char* battery = ipg.battery.kind == device::BatteryKind::Primary ? "primary" : "rechargeable";
     return modes + ", " + battery;
-}
-
-/// Text wrapped at spaces only. ImGui 1.86 also breaks after '.', which splits numbers ("1." / "5");
-/// a single word longer than the line still falls back to ImGui's own wrapping.
-void wrappedText(const std::string& text) {
-    const float width = std::max(ImGui::GetContentRegionAvail().x, 1.0f);
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t end = std::min(text.find('\n', start), text.size());
-        const std::string paragraph = text.substr(start, end - start);
-        std::string line;
-        std::size_t at = 0;
-        while (at <= paragraph.size()) {
-            const std::size_t space = std::min(paragraph.find(' ', at), paragraph.size());
-            const std::string word = paragraph.substr(at, space - at);
-            const std::string candidate = line.empty() ? word : line + " " + word;
-            if (line.empty() || ImGui::CalcTextSize(candidate.c_str()).x <= width) {
-                line = candidate;
-            } else {
-                lines.push_back(line);
-                line = word;
-            }
-            at = space + 1;
-        }
-        lines.push_back(line);
-        start = end + 1;
-    }
-    // Lines of one paragraph sit closer together than separate items.
-    const ImVec2 spacing = ImGui::GetStyle().ItemSpacing;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        const bool last = i + 1 == lines.size();
-        if (!last) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing.x, 1.0f));
-        if (ImGui::CalcTextSize(lines[i].c_str()).x <= width) {
-            ImGui::TextUnformatted(lines[i].c_str());
-        } else {
-            ImGui::PushTextWrapPos(0.0f);
-            ImGui::TextUnformatted(lines[i].c_str());
-            ImGui::PopTextWrapPos();
-        }
-        if (!last) ImGui::PopStyleVar();
-    }
-}
-
-void wrappedColored(const ImVec4& color, const std::string& text) {
-    ImGui::PushStyleColor(ImGuiCol_Text, color);
-    wrappedText(text);
-    ImGui::PopStyleColor();
-}
-
-/// One "label   value" row of a two-column info table.
-void infoRow(const char* label, const std::string& value, const ImVec4* valueColor = nullptr) {
-    ImGui::TableNextRow();
-    ImGui::TableSetColumnIndex(0);
-    ImGui::TextColored(colors::kLabel, "%s", label);
-    ImGui::TableSetColumnIndex(1);
-    if (valueColor) ImGui::PushStyleColor(ImGuiCol_Text, *valueColor);
-    wrappedText(value);
-    if (valueColor) ImGui::PopStyleColor();
 }
 
 /// A row whose value has a muted detail: on the same line when both fit, else below.
@@ -146,12 +93,8 @@ std::string signedNumber(double value, int decimals, const char* minus) {
     return negative ? minus + digits : digits;
 }
 
-bool sectionHeader(const char* label, ImFont* font) {
-    ImGui::PushFont(font);
-    const bool open = ImGui::CollapsingHeader(label, ImGuiTreeNodeFlags_DefaultOpen);
-    ImGui::PopFont();
-    return open;
-}
+/// Share of the right side's height given to the patient panel below the 3D view.
+constexpr float kPatientPanelShare = 0.45f;
 
 }  // namespace
 
@@ -163,8 +106,23 @@ void GuiApp::buildUi() {
     float leftWidth = std::clamp(width * 0.37f, 450.0f * uiScale_, 560.0f * uiScale_);
     if (width < 2.0f * leftWidth) leftWidth = 0.5f * width;
 
-    drawLeftPanel(0.0f, 0.0f, leftWidth, height - statusHeight);
-    drawViewPanel(leftWidth, 0.0f, width - leftWidth, height - statusHeight);
+    // Right side: the 3D view above, the patient (figure, response, timeline) below.
+    const float rightWidth = width - leftWidth;
+    const float patientHeight = std::round((height - statusHeight) * kPatientPanelShare);
+    const float viewHeight = height - statusHeight - patientHeight;
+    if (ui_.mode != Mode::Patient) {
+        if (const auto shortcut = readProgrammerShortcuts()) {
+            if (shortcut->kind == ShortcutKind::ToggleStimulation) setStimulation(!sim_.stimulationOn);
+            else stepSetting(shortcut->setting, shortcut->steps);
+        }
+    }
+    if (ui_.mode == Mode::Patient) {
+        drawEducationPanel(0.0f, 0.0f, leftWidth, height - statusHeight);
+    } else {
+        drawLeftPanel(0.0f, 0.0f, leftWidth, height - statusHeight);
+    }
+    drawViewPanel(leftWidth, 0.0f, rightWidth, viewHeight);
+    drawPatientPanel(leftWidth, viewHeight, rightWidth, patientHeight);
     drawStatusBar(0.0f, height - statusHeight, width, statusHeight);
 
     const ImVec2 scale = io.DisplayFramebufferScale;
@@ -174,6 +132,7 @@ void GuiApp::buildUi() {
     };
     layout_.leftPanel = toPixels(0.0f, 0.0f, leftWidth, height - statusHeight);
     layout_.statusBar = toPixels(0.0f, height - statusHeight, width, statusHeight);
+    layout_.patientPanel = toPixels(leftWidth, viewHeight, rightWidth, patientHeight);
 }
 
 void GuiApp::drawLeftPanel(float x, float y, float width, float height) {
@@ -190,6 +149,10 @@ void GuiApp::drawLeftPanel(float x, float y, float width, float height) {
         drawContactsSection();
         ImGui::Spacing();
         drawEnergySection();
+        if (ui_.mode == Mode::Research) {
+            ImGui::Spacing();
+            drawResearchSection();
+        }
     }
     ImGui::End();
 }
@@ -271,6 +234,18 @@ void GuiApp::drawProgramSection() {
     drawSettingRow("Amplitude", Setting::Amplitude);
     drawSettingRow("Pulse width", Setting::PulseWidth);
     drawSettingRow("Frequency", Setting::Frequency);
+
+    bool on = sim_.stimulationOn;
+    if (ImGui::Checkbox("Stimulation on", &on)) setStimulation(on);
+    ImGui::SameLine();
+    ImGui::TextColored(colors::kMuted, "(Space)");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Keys: Up/Down amplitude, Shift+Up/Down pulse width, PgUp/PgDn frequency, Space on/off");
+    if (program) {
+        const LeadDiagramResult diagram = drawLeadDiagram("##leadDiagram", sim_.lead, sim_.ipg, *program,
+                                                          contactCurrentsFor(sim_.lead, *sim_.report), uiScale_, true, fonts_.bold);
+        if (diagram.edited) ui_.pendingProgram = *diagram.edited;
+    }
 }
 
 void GuiApp::drawSettingRow(const char* label, Setting setting) {
@@ -471,13 +446,218 @@ void GuiApp::drawStatusBar(float x, float y, float width, float height) {
         ImGui::TextColored(colors::kCaution, "Training simulator \xE2\x80\x94 not for clinical decisions.");
         ImGui::SameLine();
         ImGui::TextColored(colors::kMuted, "Case file: %s", sim_.patientCase.id.c_str());
-        const float infoWidth = ImGui::CalcTextSize(glInfo_.c_str()).x;
-        ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20.0f, width - infoWidth - 12.0f * uiScale_));
-        ImGui::TextColored(colors::kMuted, "%s", glInfo_.c_str());
+        ImGui::SameLine(0.0f, 24.0f * uiScale_);
+        ImGui::TextColored(colors::kLabel, "Mode");
+        const std::pair<Mode, const char*> modes[] = {
+            {Mode::Clinician, "Clinician"}, {Mode::Patient, "Patient education"}, {Mode::Research, "Research"}};
+        for (const auto& [mode, label] : modes) {
+            ImGui::SameLine();
+            if (ImGui::RadioButton(label, ui_.mode == mode)) setMode(mode);
+        }
+
     }
     ImGui::End();
     ImGui::PopStyleColor();
     ImGui::PopStyleVar();
+}
+
+// ---- response and simulated time ----
+
+namespace {
+
+/// Clock speeds offered, simulated seconds per real second.
+struct ClockSpeed {
+    const char* label;
+    double simSecondsPerSecond;
+};
+constexpr ClockSpeed kClockSpeeds[] = {{"Real time", 1.0}, {"1 h/s", 3600.0}, {"1 day/s", 86400.0}, {"1 week/s", 604800.0}};
+
+/// Follow-up visits offered as jumps.
+struct FollowUp {
+    const char* label;
+    double seconds;
+};
+const FollowUp kFollowUps[] = {{"+1 week", 7.0 * patient::kSecondsPerDay},
+                               {"+1 month", patient::kSecondsPerMonth},
+                               {"+3 months", 3.0 * patient::kSecondsPerMonth},
+                               {"+6 months", 6.0 * patient::kSecondsPerMonth}};
+
+/// Grade colours: nothing, noticeable, clear, strong, severe.
+ImVec4 gradeColor(int grade) {
+    if (grade <= 0) return colors::kOk;
+    if (grade == 1) return colors::kMuted;
+    if (grade == 2) return colors::kCaution;
+    return colors::kDanger;
+}
+
+}  // namespace
+
+void GuiApp::drawPatientPanel(float x, float y, float width, float height) {
+    ImGui::SetNextWindowPos(ImVec2(x, y));
+    ImGui::SetNextWindowSize(ImVec2(width, height));
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
+    if (ImGui::Begin("Patient", nullptr, flags) && sim_.patient) {
+        drawClockControls();
+        ImGui::Separator();
+        // Figure | response | timeline (and the window chart outside patient mode).
+        const bool patientMode = ui_.mode == Mode::Patient;
+        if (ImGui::BeginTable("##patientColumns", 3, ImGuiTableFlags_SizingStretchProp)) {
+            ImGui::TableSetupColumn("figure", ImGuiTableColumnFlags_WidthStretch, patientMode ? 1.1f : 0.55f);
+            ImGui::TableSetupColumn("response", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+            ImGui::TableSetupColumn("timeline", ImGuiTableColumnFlags_WidthStretch, patientMode ? 1.0f : 1.2f);
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            drawFigureSection();
+            ImGui::TableSetColumnIndex(1);
+            drawResponseSection();
+            ImGui::TableSetColumnIndex(2);
+            drawTimelineSection();
+            ImGui::EndTable();
+        }
+    }
+    ImGui::End();
+}
+
+void GuiApp::drawResponseSection() {
+    if (ui_.mode == Mode::Patient) {
+        drawPlainResponse();
+        return;
+    }
+    const patient::Severity severity = sim_.patient->severity(sim_.patientState);
+    const patient::Case& c = sim_.patientCase;
+
+    bool on = sim_.stimulationOn;
+    if (ImGui::Checkbox("Stimulation on", &on)) setStimulation(on);
+    ImGui::SameLine();
+    ImGui::TextColored(colors::kMuted, "%s since the case opened", patient::formatDuration(sim_.patientState.timeS).c_str());
+
+    if (ImGui::BeginTable("##severity", 2, ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 90.0f * uiScale_);
+        ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+        infoRow("Severity", strf("%.1f of %.0f %s (off: %.1f)", severity.clinicalScore, c.clinicalScaleMax,
+                                 c.clinicalScale.c_str(), c.baselineSeverity));
+        infoRow("Relief now", strf("%.0f %%, heading for %.0f %% on this program", 100.0 * severity.relief,
+                                   100.0 * sim_.evaluation.steadyRelief));
+        for (const patient::RegionSeverity& region : severity.regions) {
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            ImGui::TextColored(colors::kLabel, "%s", region.id.c_str());
+            ImGui::TableSetColumnIndex(1);
+            ImGui::ProgressBar(static_cast<float>(region.percent / 100.0), ImVec2(-1.0f, 0.0f),
+                               strf("%.0f %%", region.percent).c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", region.name.c_str());
+        }
+        ImGui::EndTable();
+    }
+
+    // Side effects: what the patient says, graded, acute ones first.
+    bool any = false;
+    auto showEffect = [&](const patient::SideEffectReading& effect) {
+        if (effect.grade <= 0) return;
+        any = true;
+        ImGui::TextColored(gradeColor(effect.grade), "Grade %d  %s", effect.grade, effect.name.c_str());
+        wrappedColored(colors::kLabel, "  \"" + effect.patientSays + "\" \xE2\x80\x94 " + effect.clinicianSees);
+    };
+    for (const patient::SideEffectReading& effect : sim_.evaluation.sideEffects)
+        if (!effect.delayed) showEffect(effect);
+    for (const patient::SideEffectReading& effect : severity.delayedSideEffects) showEffect(effect);
+    if (!any) ImGui::TextColored(colors::kOk, "No side effects");
+
+    float stress = static_cast<float>(sim_.patientState.stress);
+    ImGui::SetNextItemWidth(-1.0f);
+    if (ImGui::SliderFloat("##stress", &stress, 0.0f, 1.0f, "Stress, fatigue, anxiety: %.2f"))
+        setStress(static_cast<double>(stress));
+}
+
+void GuiApp::drawFigureSection() {
+    const patient::Severity severity = sim_.patient->severity(sim_.patientState);
+    std::vector<FigureRegion> regions;
+    for (std::size_t i = 0; i < severity.regions.size(); ++i) {
+        const patient::BodyRegion& region = sim_.patientCase.regions[i];
+        regions.push_back({region.movement, severity.regions[i].percent / 100.0, sideFromText(region.id + " " + region.name)});
+    }
+    // The figure moves in real time (tremor, phasic jerks) whatever the simulated clock does.
+    const FigurePose pose = poseFor(regions, ImGui::GetTime());
+    const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y, 120.0f * uiScale_));
+    const ImVec2 topLeft = ImGui::GetCursorScreenPos();
+    drawPatientFigure(ImGui::GetWindowDrawList(), topLeft, size, pose);
+    ImGui::Dummy(size);
+    layout_.figure = PixelRect{static_cast<int>(topLeft.x), static_cast<int>(topLeft.y), static_cast<int>(size.x),
+                               static_cast<int>(size.y)};
+}
+
+void GuiApp::drawTimelineSection() {
+    TimelineData data;
+    for (const TimelineSample& sample : sim_.history) data.samples.emplace_back(sample.timeS, sample.clinicalScore);
+    for (const TimelineEvent& event : sim_.events) data.markers.emplace_back(event.timeS, event.label);
+    data.scaleMax = sim_.patientCase.clinicalScaleMax;
+    data.scaleName = sim_.patientCase.clinicalScale;
+    data.nowS = sim_.patientState.timeS;
+    data.baselineScore = sim_.patientCase.baselineSeverity;
+    const float available = ImGui::GetContentRegionAvail().y;
+    const bool chart = ui_.mode != Mode::Patient;
+    const float plotHeight = std::max(100.0f * uiScale_, chart ? available * 0.55f : available);
+    const ImVec2 size(ImGui::GetContentRegionAvail().x, plotHeight);
+    const ImVec2 topLeft = ImGui::GetCursorScreenPos();
+    drawTimelinePlot(ImGui::GetWindowDrawList(), topLeft, size, data);
+    ImGui::Dummy(size);
+    layout_.timeline = PixelRect{static_cast<int>(topLeft.x), static_cast<int>(topLeft.y), static_cast<int>(size.x),
+                                 static_cast<int>(size.y)};
+    if (chart) drawWindowChartSection();
+}
+
+void GuiApp::drawWindowChartSection() {
+    WindowChartData data;
+    const device::Program* program = sim_.program();
+    data.unit = program && program->mode == device::ControlMode::Voltage ? "V" : "mA";
+    data.amplitudeMax = sim_.review ? sim_.review->maxAmplitude : rangeFor(sim_.ipg, program ? program->mode : device::ControlMode::Current, Setting::Amplitude).max;
+    if (program) data.presentAmplitude = program->amplitude;
+    for (const device::Contact& contact : sim_.lead.contacts) {
+        ContactWindow row;
+        row.contact = contact.name;
+        if (auto found = sim_.foundThresholds.find(contact.name); found != sim_.foundThresholds.end()) {
+            row.userEfficacy = found->second.efficacy;
+            row.userSideEffect = found->second.sideEffect;
+            row.sideEffectName = found->second.sideEffectName;
+        }
+        if (sim_.review && ui_.mode == Mode::Research)
+            for (const patient::ReviewRow& r : sim_.review->rows)
+                if (r.contact == contact.name) {
+                    row.reviewEfficacy = r.efficacyThreshold;
+                    row.reviewSideEffect = r.sideEffectThreshold;
+                    if (row.sideEffectName.empty()) row.sideEffectName = r.firstSideEffect;
+                }
+        if (program)
+            for (const device::ProgramContact& c : program->contacts)
+                if (c.name == contact.name && c.polarity == device::Polarity::Cathode) row.active = true;
+        data.contacts.push_back(std::move(row));
+    }
+    ImGui::TextColored(colors::kLabel, "Therapeutic window per contact");
+    if (ui_.mode == Mode::Research && !sim_.review) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Run automated review")) runReview();
+    }
+    const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y, 80.0f * uiScale_));
+    drawWindowChart(ImGui::GetWindowDrawList(), ImGui::GetCursorScreenPos(), size, data);
+    ImGui::Dummy(size);
+}
+
+void GuiApp::drawClockControls() {
+    ImGui::TextColored(colors::kLabel, "Clock");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("Pause", !ui_.clockRunning)) setClockSpeed(0.0);
+    for (const ClockSpeed& speed : kClockSpeeds) {
+        ImGui::SameLine();
+        if (ImGui::RadioButton(speed.label, ui_.clockRunning && ui_.clockSpeed == speed.simSecondsPerSecond))
+            setClockSpeed(speed.simSecondsPerSecond);
+    }
+    ImGui::TextColored(colors::kLabel, "Follow-up visit");
+    for (const FollowUp& visit : kFollowUps) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton(visit.label)) advanceTime(visit.seconds);
+    }
 }
 
 }  // namespace dbsprog::gui

@@ -3,16 +3,36 @@
 /// validated and computed; the UI side holds what the user is editing and looking at. Widgets
 /// write only the UI side and queue edits; GuiApp::applyPendingEdits() is the one point per
 /// frame where queued edits reach the simulation side.
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "dbsprog/device/check.hpp"
 #include "dbsprog/device/ipg.hpp"
 #include "dbsprog/device/lead.hpp"
+#include "dbsprog/field/field_grid.hpp"
 #include "dbsprog/patient/case.hpp"
+#include "dbsprog/patient/virtual_patient.hpp"
 #include "render/orbit_camera.hpp"
 
 namespace dbsprog::gui {
+
+/// Who the window is for (issue 5 "Modes").
+enum class Mode { Clinician, Patient, Research };
+
+/// A programming change, drawn as a marker on the timeline.
+struct TimelineEvent {
+    double timeS = 0.0;   ///< simulated time since the case opened
+    std::string label;    ///< "C+ 1- 3.0V 90us 130Hz", "stimulation off"
+};
+
+/// The patient's severity at one simulated moment, for the timeline plot.
+struct TimelineSample {
+    double timeS = 0.0;
+    double clinicalScore = 0.0;  ///< on the case's scale
+};
 
 struct SimulationState {
     patient::Case patientCase;
@@ -22,6 +42,33 @@ struct SimulationState {
     std::optional<device::CheckReport> report;
     /// Increments whenever `report` changes, so views recolour once, not every frame.
     int programRevision = 0;
+
+    /// The virtual patient (anatomy, conductor, axons, response), built when the case opens.
+    std::shared_ptr<const patient::VirtualPatient> patient;
+    bool stimulationOn = true;
+    /// What the running program does (stimulation off: the off evaluation). Follows `report`.
+    patient::Evaluation evaluation;
+    int evaluationRevision = 0;
+    /// The patient in simulated time, and its history since the case opened.
+    patient::PatientState patientState;
+    std::vector<TimelineSample> history;
+    std::vector<TimelineEvent> events;
+
+    /// Thresholds the user found on monopolar settings, per contact (the window chart).
+    struct FoundThresholds {
+        std::optional<double> efficacy;    ///< lowest amplitude whose steady relief reached half the best seen
+        std::optional<double> sideEffect;  ///< lowest amplitude with a side effect of grade >= 2
+        std::string sideEffectName;
+    };
+    std::map<std::string, FoundThresholds> foundThresholds;
+    std::optional<patient::Review> review;  ///< automated review (research mode), per case
+
+    // Research numbers.
+    double patientBuildMs = 0.0;  ///< building the patient (unit potentials at every axon node)
+    double evaluateMs = 0.0;      ///< the last evaluation (superposition + activation + response)
+    /// |E| grid around the lead for the VTA, built on request (research mode), per case.
+    std::shared_ptr<const field::FieldGrid> vtaGrid;
+    double vtaBuildMs = 0.0;
 
     const device::Program* program() const { return report ? &report->program : nullptr; }
 };
@@ -35,10 +82,19 @@ struct UiState {
     bool showLabels = true;
     bool showGrid = true;
 
+    Mode mode = Mode::Clinician;
+    /// Simulated seconds per real second while the clock runs (1: real time, 3600: an hour per second).
+    double clockSpeed = 0.0;
+    bool clockRunning = false;
+    std::string exportMessage;  ///< research exports: what was written last
+
     // Edits queued by widgets this frame; applied by GuiApp::applyPendingEdits().
     std::optional<std::string> pendingProgramText;  ///< "Apply" or Enter on the program field
     std::optional<device::Program> pendingProgram;  ///< from the -/+ buttons and sliders
     std::optional<std::string> pendingCaseId;       ///< from the case selector
+    std::optional<bool> pendingStimulation;         ///< the on/off switch
+    std::optional<double> pendingAdvanceS;          ///< follow-up jumps ("+3 months")
+    std::optional<double> pendingStress;            ///< the stress/fatigue slider, 0..1
 
     bool programTextEdited() const { return programText != appliedProgramText; }
 };
@@ -51,6 +107,9 @@ struct PixelRect {
 struct FrameLayout {
     PixelRect leftPanel;   ///< patient, program, contacts, energy
     PixelRect viewImage;   ///< the 3D view's image
+    PixelRect patientPanel;  ///< figure, response, timeline (below the view)
+    PixelRect figure;        ///< the patient figure, screen coordinates
+    PixelRect timeline;      ///< the timeline plot, screen coordinates
     PixelRect statusBar;
     int framebufferWidthPx = 0;
     int framebufferHeightPx = 0;

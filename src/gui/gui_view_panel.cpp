@@ -1,5 +1,5 @@
-// The 3D view panel: toolbar, the offscreen-rendered lead as an image, mouse camera control, and
-// the overlay (legend, contact labels, hints) drawn over the image.
+// The 3D view panel: toolbar, the offscreen-rendered lead and anatomy as an image, mouse camera
+// control, and the overlay (legends, contact and structure labels, hints) drawn over the image.
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -7,9 +7,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
 
 #include "gui/gui_app.hpp"
 #include "gui/text_format.hpp"
+#include "render/anatomy_view.hpp"
 #include "render/palette.hpp"
 
 namespace dbsprog::gui {
@@ -40,6 +44,297 @@ struct PlacedLabel {
     ImU32 color = 0;
 };
 
+// ---- anatomy overlay: structure callouts and the fibre / field legend ----
+
+constexpr float kCalloutMarginPx = 10.0f;       ///< label column from the image edge, at least
+constexpr float kCalloutGapPx = 24.0f;          ///< label column from the structures' outline
+constexpr float kContactLabelGapPx = 28.0f;     ///< contact labels' distance from the lead (below)
+constexpr const char* kWidestContactLabel = "10c +";
+constexpr float kLeadClearancePx = 18.0f;       ///< this close to the lead's edge is too crowded to point at
+constexpr float kAnchorDepthInside = 0.7f;      ///< an anchor off the centre: this far toward the edge
+constexpr int kAnchorDirections = 8;
+constexpr float kAnchorPreferCentrePx = 12.0f;  ///< an off-centre anchor must be this much clearer
+constexpr float kPiF = 3.14159265358979323846f;
+constexpr float kLegendRowGapPx = 3.0f;
+constexpr float kColourBarHeightPx = 10.0f;
+constexpr int kColourBarSteps = 48;
+constexpr float kFieldTicksVPerMm[] = {0.05f, 0.1f, 0.2f, 0.5f, 1.0f};
+constexpr float kSwatchWidthPx = 14.0f;
+constexpr float kFieldLegendWidthPx = 230.0f;
+constexpr float kMaxPathwayNameWidthPx = 250.0f;
+constexpr float kMaxCalloutWidthPx = 200.0f;
+constexpr ImU32 kLegendBackdrop = IM_COL32(12, 14, 17, 200);
+constexpr ImU32 kLegendHeading = IM_COL32(170, 176, 184, 255);
+constexpr ImU32 kLegendText = IM_COL32(225, 228, 232, 255);
+constexpr ImU32 kLegendMuted = IM_COL32(130, 136, 144, 255);
+constexpr ImU32 kContourWhite = IM_COL32(255, 255, 255, 255);
+
+/// A structure's name at the side of the view, with a leader to a point on the structure.
+struct Callout {
+    ImVec2 anchor;
+    float y = 0.0f;  ///< text's vertical centre, after de-overlapping
+    bool right = false;
+    std::string text;
+    std::string tooltip;
+    ImU32 color = 0;
+    Eigen::Vector3f rgb = Eigen::Vector3f::Zero();
+};
+
+/// What the anatomy overlay needs from the window.
+struct AnatomyOverlayFrame {
+    ImDrawList* draw = nullptr;
+    ImVec2 imageMin;
+    ImVec2 imageMax;
+    float uiScale = 1.0f;
+    float lineHeight = 0.0f;
+    float axisX = 0.0f;    ///< lead axis on screen
+    float leadRadiusPx = 0.0f;
+    float topClearY = 0.0f;  ///< the left column starts below this (the polarity legend)
+    float contactLabelsRightPx = 0.0f;  ///< right edge of the contact labels beside the lead
+    float contactsTopY = 0.0f;          ///< the contacts' screen height range
+    float contactsBottomY = 0.0f;
+    const char* ellipsis = "...";
+};
+
+/// `text` shortened with `ellipsis` to fit `maxWidth` (whole UTF-8 characters dropped).
+std::string fittedText(std::string text, float maxWidth, const char* ellipsis) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= maxWidth) return text;
+    while (!text.empty() && ImGui::CalcTextSize((text + ellipsis).c_str()).x > maxWidth) {
+        text.pop_back();
+        while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
+    }
+    while (!text.empty() && (text.back() == ' ' || text.back() == ',')) text.pop_back();
+    return text + ellipsis;
+}
+
+/// How far a point (screen pixels) is from the busy strip: the lead, and the contact labels right
+/// of it at the contacts' height.
+float busyClearance(const AnatomyOverlayFrame& f, const Eigen::Vector2f& point) {
+    const float leadClear = f.leadRadiusPx + kLeadClearancePx * f.uiScale;
+    const float fromLead = std::abs(point.x() - f.axisX) - leadClear;
+    const bool besideContacts = point.y() > f.contactsTopY - f.lineHeight && point.y() < f.contactsBottomY + f.lineHeight;
+    const float fromLabels = besideContacts && point.x() > f.axisX ? point.x() - f.contactLabelsRightPx : fromLead;
+    return std::min(fromLead, fromLabels);
+}
+
+/// Structure names in two columns beside the scene, each with a leader to a point on its
+/// structure: clear of the lead and its contact labels, which sit next to the lead. The right
+/// column runs from `rightTop` to `rightBottom` (between the anatomy legends).
+void drawStructureCallouts(const AnatomyOverlayFrame& f, const render::AnatomyView& anatomy,
+                           const render::OrbitCamera& camera, float rightTop, float rightBottom) {
+    const float imageW = f.imageMax.x - f.imageMin.x, imageH = f.imageMax.y - f.imageMin.y;
+    const float pad = 6.0f * f.uiScale;
+    const float dot = 3.0f * f.uiScale;
+    const float swatchWidth = 2.0f * dot + pad;
+    std::vector<Callout> callouts;
+    // Each column sits just outside the structures on its side (their screen extent, from the
+    // ellipsoid's half-width along screen-right), so leaders stay short in a wide view.
+    float leftColumnEdge = f.imageMax.x, rightColumnEdge = f.imageMin.x;
+    for (const render::StructureShape& shape : anatomy.structures()) {
+        const auto centre = camera.project(shape.centreMm, imageW, imageH);
+        if (!centre) continue;
+        // Point at the part of the structure farthest from the busy strip of lead and contact
+        // labels: its centre, or a point inside it toward either end of one of its own axes (a
+        // thin slab reaches far only along those) or toward one of eight screen directions.
+        std::vector<Eigen::Vector3f> candidates;
+        for (int axis = 0; axis < 3; ++axis) {
+            for (const float sign : {-1.0f, 1.0f}) {
+                candidates.push_back(shape.centreMm + sign * kAnchorDepthInside * shape.axesMm.col(axis));
+            }
+        }
+        for (int k = 0; k < kAnchorDirections; ++k) {
+            const float angle = 2.0f * kPiF * static_cast<float>(k) / kAnchorDirections;
+            const Eigen::Vector3f direction = std::cos(angle) * camera.right() + std::sin(angle) * camera.up();
+            candidates.push_back(shape.centreMm + kAnchorDepthInside * (shape.surfacePoint(direction) - shape.centreMm));
+        }
+        Eigen::Vector2f anchor = *centre;
+        float bestClearance = busyClearance(f, Eigen::Vector2f(f.imageMin.x, f.imageMin.y) + *centre);
+        for (const Eigen::Vector3f& point : candidates) {
+            const auto candidate = camera.project(point, imageW, imageH);
+            if (!candidate || candidate->x() < 0.0f || candidate->x() > imageW || candidate->y() < 0.0f ||
+                candidate->y() > imageH) {
+                continue;
+            }
+            const float clearance = busyClearance(f, Eigen::Vector2f(f.imageMin.x, f.imageMin.y) + *candidate);
+            if (clearance > bestClearance + kAnchorPreferCentrePx * f.uiScale) {
+                bestClearance = clearance;
+                anchor = *candidate;
+            }
+        }
+        Callout callout;
+        callout.right = f.imageMin.x + anchor.x() > f.axisX;
+        callout.anchor = ImVec2(f.imageMin.x + anchor.x(), f.imageMin.y + anchor.y());
+        if (callout.anchor.x < f.imageMin.x || callout.anchor.x > f.imageMax.x || callout.anchor.y < f.imageMin.y ||
+            callout.anchor.y > f.imageMax.y) {
+            continue;  // off screen: nothing to point at
+        }
+        const float halfWidthMm = (shape.axesMm.transpose() * camera.right()).norm();
+        const auto side = camera.project(shape.centreMm + (callout.right ? halfWidthMm : -halfWidthMm) * camera.right(),
+                                         imageW, imageH);
+        const float sideX = f.imageMin.x + (side ? side->x() : anchor.x());
+        if (callout.right) {
+            rightColumnEdge = std::max({rightColumnEdge, sideX, f.contactLabelsRightPx});
+        } else {
+            leftColumnEdge = std::min(leftColumnEdge, sideX);
+        }
+        callout.y = callout.anchor.y;
+        callout.text = fittedText(shape.shortName, kMaxCalloutWidthPx * f.uiScale, f.ellipsis);
+        callout.tooltip = shape.name + (shape.schematic ? "\nschematic: shape and position assumed" : "");
+        callout.rgb = shape.colour;
+        callout.color = toU32(lifted(shape.colour, 0.45f));
+        callouts.push_back(std::move(callout));
+    }
+    const float rowStep = f.lineHeight + 6.0f * f.uiScale;
+    for (const bool right : {false, true}) {
+        std::vector<Callout*> column;
+        for (Callout& c : callouts) {
+            if (c.right == right) column.push_back(&c);
+        }
+        std::sort(column.begin(), column.end(), [](const Callout* a, const Callout* b) { return a->y < b->y; });
+        const float top = (right ? rightTop : f.topClearY) + 0.5f * f.lineHeight;
+        const float bottom = (right ? rightBottom : f.imageMax.y - 2.5f * f.lineHeight) - 0.5f * f.lineHeight;
+        // Down from the top without overlaps, then back up from the bottom if the column overflowed.
+        for (std::size_t i = 0; i < column.size(); ++i) {
+            column[i]->y = std::max(column[i]->y, i == 0 ? top : column[i - 1]->y + rowStep);
+        }
+        for (std::size_t i = column.size(); i-- > 0;) {
+            column[i]->y = std::min(column[i]->y, i + 1 == column.size() ? bottom : column[i + 1]->y - rowStep);
+        }
+    }
+    const float gap = kCalloutGapPx * f.uiScale, margin = kCalloutMarginPx * f.uiScale;
+    for (const Callout& c : callouts) {
+        const float textWidth = ImGui::CalcTextSize(c.text.c_str()).x;
+        // Beside the scene, but never past the image edge.
+        const float textX = c.right ? std::min(rightColumnEdge + gap + swatchWidth, f.imageMax.x - margin - textWidth)
+                                    : std::max(leftColumnEdge - gap - textWidth, f.imageMin.x + margin + swatchWidth);
+        const float boxLeft = textX - swatchWidth - pad, boxRight = textX + textWidth + pad;
+        const ImVec2 lineEnd(c.right ? boxLeft : boxRight, c.y);
+        f.draw->AddLine(c.anchor, lineEnd, toU32(lifted(c.rgb, 0.2f), 0.75f), 1.2f * f.uiScale);
+        f.draw->AddCircleFilled(c.anchor, dot, toU32(lifted(c.rgb, 0.5f)));
+        f.draw->AddCircle(c.anchor, dot, IM_COL32(12, 14, 17, 220), 0, 1.0f);
+        // Backdrop over the colour dot and the name together.
+        f.draw->AddRectFilled(ImVec2(boxLeft, c.y - 0.5f * f.lineHeight - 0.5f * pad),
+                              ImVec2(boxRight, c.y + 0.5f * f.lineHeight + 0.5f * pad), IM_COL32(12, 14, 17, 200), 3.0f);
+        f.draw->AddCircleFilled(ImVec2(textX - pad - dot, c.y), dot, toU32(c.rgb));
+        f.draw->AddText(ImVec2(textX, c.y - 0.5f * f.lineHeight), c.color, c.text.c_str());
+        if (ImGui::IsMouseHoveringRect(ImVec2(boxLeft, c.y - 0.5f * f.lineHeight), ImVec2(boxRight, c.y + 0.5f * f.lineHeight))) {
+            ImGui::SetTooltip("%s", c.tooltip.c_str());
+        }
+    }
+}
+
+/// A legend box: its size is known before it is drawn, so labels can keep clear of it.
+struct LegendBox {
+    ImVec2 min, max;
+    bool visible = false;
+};
+
+/// Top-right: each pathway's colour (thin dim stroke: quiet axons; wide bright one: firing), its
+/// name and the share of its axons firing. Hovering a row names its role and side effects.
+LegendBox fibreLegendBox(const AnatomyOverlayFrame& f, const patient::Anatomy& anatomy) {
+    LegendBox box;
+    if (anatomy.pathways.empty()) return box;
+    const float pad = 6.0f * f.uiScale, row = f.lineHeight + kLegendRowGapPx;
+    float nameWidth = ImGui::CalcTextSize("Fibres").x;
+    for (const patient::Pathway& pathway : anatomy.pathways) {
+        nameWidth = std::max(nameWidth, ImGui::CalcTextSize(pathway.name.c_str()).x);
+    }
+    nameWidth = std::min(nameWidth, kMaxPathwayNameWidthPx * f.uiScale);  // longer names end in an ellipsis
+    const float width = kSwatchWidthPx * f.uiScale + pad + nameWidth + 2.0f * pad + ImGui::CalcTextSize("100 %").x;
+    box.max = ImVec2(f.imageMax.x - 10.0f * f.uiScale, f.imageMin.y + 10.0f * f.uiScale + 2.0f * pad +
+                                                           static_cast<float>(anatomy.pathways.size() + 1) * row);
+    box.min = ImVec2(box.max.x - width - 2.0f * pad, f.imageMin.y + 10.0f * f.uiScale);
+    box.visible = true;
+    return box;
+}
+
+void drawFibreLegend(const AnatomyOverlayFrame& f, const LegendBox& box, const patient::Anatomy& anatomy,
+                     const patient::Evaluation& evaluation) {
+    const float pad = 6.0f * f.uiScale, row = f.lineHeight + kLegendRowGapPx, swatch = kSwatchWidthPx * f.uiScale;
+    f.draw->AddRectFilled(box.min, box.max, kLegendBackdrop, 4.0f);
+    const float left = box.min.x + pad, right = box.max.x - pad;
+    float y = box.min.y + pad;
+    f.draw->AddText(ImVec2(left, y), kLegendHeading, "Fibres");
+    const char* firing = "firing";
+    f.draw->AddText(ImVec2(right - ImGui::CalcTextSize(firing).x, y), kLegendHeading, firing);
+    y += row;
+    for (std::size_t p = 0; p < anatomy.pathways.size(); ++p) {
+        const patient::Pathway& pathway = anatomy.pathways[p];
+        const Eigen::Vector3f rgb(pathway.colour[0], pathway.colour[1], pathway.colour[2]);
+        const float midY = y + 0.5f * f.lineHeight;
+        f.draw->AddLine(ImVec2(left, midY - 3.0f * f.uiScale), ImVec2(left + swatch, midY - 3.0f * f.uiScale),
+                        toU32(rgb, 0.6f), 1.0f * f.uiScale);
+        f.draw->AddLine(ImVec2(left, midY + 2.0f * f.uiScale), ImVec2(left + swatch, midY + 2.0f * f.uiScale),
+                        toU32(lifted(rgb, 0.35f)), 3.0f * f.uiScale);
+        const float nameWidth = right - (left + swatch + pad) - 2.0f * pad - ImGui::CalcTextSize("100 %").x;
+        const std::string name = fittedText(pathway.name, nameWidth, f.ellipsis);
+        f.draw->AddText(ImVec2(left + swatch + pad, y), kLegendText, name.c_str());
+        const double share = p < evaluation.pathwayActivation.size() ? evaluation.pathwayActivation[p] : 0.0;
+        const std::string percent = std::to_string(static_cast<int>(std::lround(100.0 * share))) + " %";
+        f.draw->AddText(ImVec2(right - ImGui::CalcTextSize(percent.c_str()).x, y),
+                        share > 0.0 ? toU32(lifted(rgb, 0.45f)) : kLegendMuted, percent.c_str());
+        if (ImGui::IsMouseHoveringRect(ImVec2(box.min.x, y), ImVec2(box.max.x, y + row))) {
+            std::string tip = pathway.name + (pathway.role == patient::PathwayRole::Target ? "\ntarget pathway" : "\nside-effect pathway");
+            for (const patient::SideEffect& effect : anatomy.sideEffects) {
+                if (effect.pathwayId == pathway.id) tip += "\n\xC2\xB7 " + effect.name;
+            }
+            ImGui::SetTooltip("%s", tip.c_str());
+        }
+        y += row;
+    }
+}
+
+/// Bottom-right, above the hint line if they would meet: the |E| colour scale with its ticks and
+/// the activation contour.
+LegendBox fieldLegendBox(const AnatomyOverlayFrame& f, float hintRight, float hintTop) {
+    LegendBox box;
+    const float pad = 6.0f * f.uiScale, row = f.lineHeight + kLegendRowGapPx;
+    const float width = kFieldLegendWidthPx * f.uiScale;
+    const float height = 2.0f * row + kColourBarHeightPx * f.uiScale + f.lineHeight + 3.0f * pad;
+    const float left = f.imageMax.x - 10.0f * f.uiScale - width;
+    const float bottom = left < hintRight + pad ? hintTop - pad : f.imageMax.y - 10.0f * f.uiScale;
+    box.min = ImVec2(left, bottom - height);
+    box.max = ImVec2(f.imageMax.x - 10.0f * f.uiScale, bottom);
+    box.visible = true;
+    return box;
+}
+
+void drawFieldLegend(const AnatomyOverlayFrame& f, const LegendBox& box, double thresholdVPerMm) {
+    const float pad = 6.0f * f.uiScale, row = f.lineHeight + kLegendRowGapPx;
+    f.draw->AddRectFilled(box.min, box.max, kLegendBackdrop, 4.0f);
+    const float left = box.min.x + pad, right = box.max.x - pad;
+    float y = box.min.y + pad;
+    f.draw->AddText(ImVec2(left, y), kLegendHeading, "Field |E|, V/mm");
+    // The contour's key on the heading row, right-aligned: a white stroke and the threshold.
+    char contour[48];
+    std::snprintf(contour, sizeof contour, "%.3g contour", thresholdVPerMm);
+    const float contourX = right - ImGui::CalcTextSize(contour).x;
+    const float swatch = kSwatchWidthPx * f.uiScale;
+    f.draw->AddLine(ImVec2(contourX - pad - swatch, y + 0.5f * f.lineHeight), ImVec2(contourX - pad, y + 0.5f * f.lineHeight),
+                    kContourWhite, 2.0f * f.uiScale);
+    f.draw->AddText(ImVec2(contourX, y), kLegendText, contour);
+    y += row + 0.5f * pad;
+    const float barWidth = right - left, barHeight = kColourBarHeightPx * f.uiScale;
+    for (int i = 0; i < kColourBarSteps; ++i) {
+        const float t0 = static_cast<float>(i) / kColourBarSteps, t1 = static_cast<float>(i + 1) / kColourBarSteps;
+        const ImU32 c0 = toU32(render::fieldColour(t0)), c1 = toU32(render::fieldColour(t1));
+        f.draw->AddRectFilledMultiColor(ImVec2(left + t0 * barWidth, y), ImVec2(left + t1 * barWidth, y + barHeight), c0,
+                                        c1, c1, c0);
+    }
+    for (const float tick : kFieldTicksVPerMm) {
+        const float x = left + render::fieldScalePosition(tick) * barWidth;
+        char label[16];
+        std::snprintf(label, sizeof label, "%g", tick);
+        const float w = ImGui::CalcTextSize(label).x;
+        f.draw->AddLine(ImVec2(x, y + barHeight), ImVec2(x, y + barHeight + 3.0f * f.uiScale), kLegendHeading, 1.0f);
+        f.draw->AddText(ImVec2(std::clamp(x - 0.5f * w, left, right - w), y + barHeight + 3.0f * f.uiScale),
+                        kLegendHeading, label);
+    }
+    const float thresholdX = left + render::fieldScalePosition(static_cast<float>(thresholdVPerMm)) * barWidth;
+    f.draw->AddLine(ImVec2(thresholdX, y - 2.0f * f.uiScale), ImVec2(thresholdX, y + barHeight + 2.0f * f.uiScale),
+                    kContourWhite, 2.0f * f.uiScale);
+}
+
 }  // namespace
 
 void GuiApp::drawViewPanel(float x, float y, float width, float height) {
@@ -50,6 +345,13 @@ void GuiApp::drawViewPanel(float x, float y, float width, float height) {
                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
                                    ImGuiWindowFlags_NoBringToFrontOnFocus;
+    if (!leadView_->hasAnatomySource()) {
+        // Read when the view renders, after the frame's apply point, so a change shows in that frame.
+        leadView_->setAnatomySource(
+            [this] { return render::AnatomyScene{sim_.patient, &sim_.evaluation, sim_.evaluationRevision}; });
+    }
+    leadView_->syncAnatomy(ui_.camera);
+    render::AnatomyView& anatomy = leadView_->anatomy();
     if (ImGui::Begin("Lead view", nullptr, flags)) {
         // Toolbar: view controls left; the lead's name right, shortened when space runs out.
         ImGui::AlignTextToFramePadding();
@@ -63,6 +365,17 @@ void GuiApp::drawViewPanel(float x, float y, float width, float height) {
         ImGui::Checkbox("Labels", &ui_.showLabels);
         ImGui::SameLine();
         ImGui::Checkbox("Grid", &ui_.showGrid);
+        if (anatomy.patient()) {
+            ImGui::SameLine(0.0f, 2.0f * ImGui::GetStyle().ItemSpacing.x);
+            ImGui::Checkbox("Anatomy", &anatomy.options.showStructures);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Structures around the lead (schematic atlas shapes)");
+            ImGui::SameLine();
+            ImGui::Checkbox("Fibres", &anatomy.options.showFibres);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pathway axons: bright and wide where they fire");
+            ImGui::SameLine();
+            ImGui::Checkbox("Field", &anatomy.options.showField);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Field strength |E| on a slice through the lead, with the activation contour");
+        }
         ImGui::SameLine(0.0f, 2.0f * ImGui::GetStyle().ItemSpacing.x);
         {
             const float right = ImGui::GetWindowContentRegionMax().x;
@@ -91,6 +404,13 @@ void GuiApp::drawViewPanel(float x, float y, float width, float height) {
         const ImVec2 fbScale = ImGui::GetIO().DisplayFramebufferScale;
         viewWidthPx_ = std::max(1, static_cast<int>(std::lround(size.x * fbScale.x)));
         viewHeightPx_ = std::max(1, static_cast<int>(std::lround(size.y * fbScale.y)));
+        anatomy.options.pixelScale = uiScale_ * fbScale.x;
+        if (leadView_->takeAnatomyRebuilt() && anatomy.patient()) {
+            // A new patient: widen the starting view so the structures near the contacts are in it.
+            const render::LeadMesh& mesh = leadView_->leadMesh();
+            ui_.camera.setHome(render::poseFraming(ui_.camera.home(), mesh.contactsMinZMm, mesh.contactsMaxZMm,
+                                                   anatomy.structures(), size.x / size.y));
+        }
         // Size the texture now: the draw list keeps its id until the end of the frame.
         leadView_->resize(viewWidthPx_, viewHeightPx_);
         const auto texture = reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(leadView_->colorTexture()));
@@ -154,6 +474,45 @@ void GuiApp::drawViewOverlay(float imageX, float imageY, float imageW, float ima
         return overlapsX && centreY < lowest ? lowest : centreY;
     };
 
+    // Anatomy: its legend bottom-right (above the hint line if they would meet), structure names at
+    // the sides. Drawn before the contact labels, which sit on top near the lead.
+    const std::string hint = std::string("Drag: rotate  \xC2\xB7  Right-drag: pan  \xC2\xB7  Wheel: zoom") +
+                             (ui_.showGrid ? "  \xC2\xB7  Grid: 1 mm" : "");
+    const render::AnatomyView& anatomy = leadView_->anatomy();
+    AnatomyOverlayFrame frame;
+    LegendBox fibreBox, fieldBox;
+    if (anatomy.patient()) {
+        frame.draw = draw;
+        frame.imageMin = ImVec2(imageX, imageY);
+        frame.imageMax = ImVec2(imageX + imageW, imageY + imageH);
+        frame.uiScale = uiScale_;
+        frame.lineHeight = lineHeight;
+        frame.ellipsis = fonts_.unicode ? "\xE2\x80\xA6" : "...";
+        const Eigen::Vector3f axisPoint(0.0f, 0.0f, camera.pose().targetMm.z());
+        const auto axis = camera.project(axisPoint, imageW, imageH);
+        const auto edge = camera.project(axisPoint + leadView_->leadMesh().radiusMm * camera.right(), imageW, imageH);
+        frame.axisX = axis ? imageX + axis->x() : imageX + 0.5f * imageW;
+        frame.leadRadiusPx = axis && edge ? (*edge - *axis).norm() : 0.0f;
+        frame.topClearY = legendMax.y + pad;
+        // As the contact labels below place themselves: a gap beyond the lead, then a short name.
+        frame.contactLabelsRightPx = frame.axisX + frame.leadRadiusPx + kContactLabelGapPx * uiScale_ +
+                                     ImGui::CalcTextSize(kWidestContactLabel).x + pad;
+        const render::LeadMesh& leadMesh = leadView_->leadMesh();
+        const auto contactsTop = camera.project(Eigen::Vector3f(0, 0, leadMesh.contactsMaxZMm), imageW, imageH);
+        const auto contactsBottom = camera.project(Eigen::Vector3f(0, 0, leadMesh.contactsMinZMm), imageW, imageH);
+        frame.contactsTopY = imageY + (contactsTop ? contactsTop->y() : 0.0f);
+        frame.contactsBottomY = imageY + (contactsBottom ? contactsBottom->y() : imageH);
+        const float hintRight = imageX + 10.0f * uiScale_ + ImGui::CalcTextSize(hint.c_str()).x;
+        const float hintTop = imageY + imageH - lineHeight - 8.0f * uiScale_;
+        if (anatomy.options.showFibres) fibreBox = fibreLegendBox(frame, anatomy.patient()->anatomy());
+        if (anatomy.options.showField) fieldBox = fieldLegendBox(frame, hintRight, hintTop);
+        if (ui_.showLabels && anatomy.options.showStructures) {
+            const float top = fibreBox.visible ? fibreBox.max.y + pad : imageY + pad;
+            const float bottom = fieldBox.visible ? fieldBox.min.y - pad : hintTop - pad;
+            drawStructureCallouts(frame, anatomy, camera, top, bottom);
+        }
+    }
+
     // Contact labels: rings to the right of the lead; visible segments on the side they face.
     if (ui_.showLabels) {
         const render::LeadMesh& mesh = leadView_->leadMesh();
@@ -198,7 +557,7 @@ void GuiApp::drawViewOverlay(float imageX, float imageY, float imageW, float ima
                                                  mesh.radiusMm * camera.right(), imageW, imageH);
         const float radiusPx = leadAxis && leadEdge ? (*leadEdge - *leadAxis).norm() : 0.0f;
         const float axisX = leadAxis ? imageX + leadAxis->x() : imageX + 0.5f * imageW;
-        const float gapPx = radiusPx + 28.0f * uiScale_;
+        const float gapPx = radiusPx + kContactLabelGapPx * uiScale_;
         auto labelLeft = [&](const PlacedLabel& label) {
             const float textWidth = ImGui::CalcTextSize(label.text.c_str()).x;
             return label.right ? axisX + gapPx : axisX - gapPx - textWidth;
@@ -250,6 +609,10 @@ void GuiApp::drawViewOverlay(float imageX, float imageY, float imageW, float ima
         }
     }
 
+    // Anatomy legends over the labels and the +x mark, like the polarity legend.
+    if (fibreBox.visible) drawFibreLegend(frame, fibreBox, anatomy.patient()->anatomy(), sim_.evaluation);
+    if (fieldBox.visible) drawFieldLegend(frame, fieldBox, anatomy.thresholdVPerMm());
+
     draw->AddRectFilled(legendMin, legendMax, IM_COL32(12, 14, 17, 190), 4.0f);
     float rowY = legendMin.y + pad;
     for (int i = 0; i < 3; ++i) {
@@ -261,8 +624,6 @@ void GuiApp::drawViewOverlay(float imageX, float imageY, float imageW, float ima
     if (!caseLine.empty()) draw->AddText(ImVec2(legendMin.x + pad, rowY), IM_COL32(170, 176, 184, 255), caseLine.c_str());
 
     // Hints, bottom-left.
-    const std::string hint = std::string("Drag: rotate  \xC2\xB7  Right-drag: pan  \xC2\xB7  Wheel: zoom") +
-                             (ui_.showGrid ? "  \xC2\xB7  Grid: 1 mm" : "");
     draw->AddText(ImVec2(imageX + 10.0f * uiScale_, imageY + imageH - lineHeight - 8.0f * uiScale_),
                   IM_COL32(150, 158, 168, 230), hint.c_str());
     draw->PopClipRect();

@@ -3,13 +3,18 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <vector>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "dbsprog/error.hpp"
+#include "dbsprog/patient/duration.hpp"
 #include "gui/gui_app.hpp"
 #include "gui/png_writer.hpp"
+#include "gui/settings.hpp"
 
 namespace {
 
@@ -35,6 +40,22 @@ void printSummary(const dbsprog::gui::SimulationState& sim) {
     if (r.energy.rechargeIntervalDays) std::printf("Recharge   every %.0f days at this setting\n", *r.energy.rechargeIntervalDays);
     std::cout << "Warnings   " << (r.warnings.empty() ? "none" : "") << "\n";
     for (const auto& w : r.warnings) std::cout << "  ! " << w.message << "\n";
+    if (sim.patient) {
+        const auto severity = sim.patient->severity(sim.patientState);
+        std::printf("Severity   %.1f / %.0f %s after %s (%.0f %% relief)\n", severity.clinicalScore, c.clinicalScaleMax,
+                    c.clinicalScale.c_str(), dbsprog::patient::formatDuration(sim.patientState.timeS).c_str(),
+                    100.0 * severity.relief);
+    }
+}
+
+/// Frame-time distribution of a benchmark run, milliseconds.
+void printFrameTimes(std::vector<double> ms) {
+    std::sort(ms.begin(), ms.end());
+    auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * (ms.size() - 1) + 0.5))]; };
+    double sum = 0.0;
+    for (double v : ms) sum += v;
+    std::printf("Frames     %zu\nFrame ms   median %.2f  p90 %.2f  p99 %.2f  max %.2f  mean %.2f\n", ms.size(), at(0.5),
+                at(0.9), at(0.99), ms.back(), sum / static_cast<double>(ms.size()));
 }
 
 }  // namespace
@@ -48,6 +69,17 @@ int main(int argc, char** argv) {
     cli.add_option("--case", options.caseId, "Case id from models/patients")->capture_default_str();
     cli.add_option("--program", program, "Program in clinical notation, e.g. \"C+ 1- 3.0mA 60us 130Hz\"");
     cli.add_option("--models", options.modelsDir, "Models folder (default: $DBSPROG_MODELS or the source tree's)");
+    std::string mode;
+    bool benchmark = false;
+    double benchmarkClockSpeed = 0.0;
+    std::string after;
+    cli.add_option("--mode", mode, "Who the window is for: clinician, patient or research (default: as last time)")
+        ->check(CLI::IsMember({"clinician", "patient", "research"}));
+    cli.add_flag("--benchmark", benchmark, "Render --frames frames in a hidden window and print the frame-time distribution");
+    cli.add_option("--benchmark-clock", benchmarkClockSpeed,
+                   "With --benchmark: simulated seconds per real second while rendering (0: clock paused)")
+        ->check(CLI::Range(0.0, 1e7));
+    cli.add_option("--after", after, "Run the program for this long before the first frame (30s, 1d, 3mo, ...)");
     cli.add_option("--screenshot", screenshot, "Render in a hidden window, write this PNG and exit");
     cli.add_option("--frames", frames, "Frames to render before the screenshot (or before exiting)")
         ->check(CLI::Range(1, 100000))
@@ -56,16 +88,66 @@ int main(int argc, char** argv) {
     cli.add_option("--height", options.heightPx, "Window height, screen pixels")->check(CLI::Range(240, 16384))->capture_default_str();
     CLI11_PARSE(cli, argc, argv);
 
-    const bool frameLimited = !screenshot.empty() || cli.count("--frames") > 0;
+    const bool frameLimited = !screenshot.empty() || benchmark || cli.count("--frames") > 0;
     if (!program.empty()) options.programText = program;
-    if (!screenshot.empty()) {
+    // Settings persist only for interactive sessions: screenshots and benchmarks are reproducible.
+    const std::string settingsPath = frameLimited ? std::string() : dbsprog::gui::defaultSettingsPath();
+    std::string settingsProblem;
+    dbsprog::gui::GuiSettings settings = dbsprog::gui::loadSettings(settingsPath, &settingsProblem);
+    if (!settingsProblem.empty()) std::cerr << "dbsprog-gui: " << settingsProblem << "\n";
+    if (!mode.empty()) settings.mode = *dbsprog::gui::parseMode(mode);
+    if (cli.count("--case") == 0 && !settings.caseId.empty()) options.caseId = settings.caseId;
+    options.mode = settings.mode;
+    if (!screenshot.empty() || benchmark) {
         options.visible = false;
         options.vsync = false;  // nothing is shown, so do not wait for a monitor refresh
     }
 
     try {
-        dbsprog::gui::GuiApp app(options);
-        if (!frameLimited) return app.runUntilClosed();
+        if (!after.empty()) options.afterS = dbsprog::patient::parseDurationS(after, "--after");
+        std::unique_ptr<dbsprog::gui::GuiApp> appOwner;
+        try {
+            appOwner = std::make_unique<dbsprog::gui::GuiApp>(options);
+        } catch (const dbsprog::InputError&) {
+            // A remembered case that no longer exists must not lock the user out: fall back once.
+            if (options.caseId == settings.caseId && cli.count("--case") == 0 && options.caseId != dbsprog::patient::kDefaultCaseId) {
+                options.caseId = dbsprog::patient::kDefaultCaseId;
+                appOwner = std::make_unique<dbsprog::gui::GuiApp>(options);
+            } else {
+                throw;
+            }
+        }
+        dbsprog::gui::GuiApp& app = *appOwner;
+        if (!frameLimited) {
+            app.ui().showLabels = settings.showLabels;
+            app.ui().showGrid = settings.showGrid;
+            if (settings.clockSpeed > 0.0) app.ui().clockSpeed = settings.clockSpeed;
+            const int code = app.runUntilClosed();
+            settings.mode = app.ui().mode;
+            settings.caseId = app.simulation().patientCase.id;
+            settings.showLabels = app.ui().showLabels;
+            settings.showGrid = app.ui().showGrid;
+            settings.clockSpeed = app.ui().clockSpeed;
+            try {
+                dbsprog::gui::saveSettings(settingsPath, settings);
+            } catch (const std::exception& error) {
+                std::cerr << "dbsprog-gui: settings not saved: " << error.what() << "\n";
+            }
+            return code;
+        }
+        if (benchmark) {
+            app.setClockSpeed(benchmarkClockSpeed);
+            std::vector<double> ms;
+            for (int i = 0; i < frames; ++i) {
+                const auto start = std::chrono::steady_clock::now();
+                app.runFrame();
+                ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+            }
+            std::printf("Window     %d x %d, mode %s, clock %.0f s/s\n", options.widthPx, options.heightPx,
+                        dbsprog::gui::modeName(options.mode), benchmarkClockSpeed);
+            printFrameTimes(ms);
+            return 0;
+        }
         dbsprog::render::Image image;
         for (int i = 0; i < frames; ++i) {
             if (i + 1 == frames && !screenshot.empty()) {

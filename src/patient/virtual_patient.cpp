@@ -176,9 +176,15 @@ double VirtualPatient::pulseDecayTauUs(const device::Program& program) const {
 
 Evaluation VirtualPatient::evaluate(const device::Program& program) const {
     const device::Program valid = device::validateProgram(program, lead_, ipg_);
-    if (!stimulates(valid)) return evaluateActivation(valid, std::vector<double>(anatomy_.pathways.size(), 0.0));
-    const auto r = engine_->evaluate(contactCurrentsMa(valid), valid.pulseWidthUs, pulseDecayTauUs(valid));
-    return evaluateActivation(valid, r.fractionActivated);
+    if (!stimulates(valid)) {
+        Evaluation e = evaluateActivation(valid, std::vector<double>(anatomy_.pathways.size(), 0.0));
+        e.axonFired.assign(size_t(engine_->axonCount()), 0);
+        return e;
+    }
+    auto r = engine_->evaluate(contactCurrentsMa(valid), valid.pulseWidthUs, pulseDecayTauUs(valid));
+    Evaluation e = evaluateActivation(valid, r.fractionActivated);
+    e.axonFired = std::move(r.axonFired);
+    return e;
 }
 
 Evaluation VirtualPatient::evaluateOff() const {

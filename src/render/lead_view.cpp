@@ -5,6 +5,12 @@
 #include "render/palette.hpp"
 
 namespace dbsprog::render {
+namespace {
+// Contacts seen through firing axons: an active contact almost fully (which contact stimulates
+// must be plain however dense the fibres), an unused one faintly.
+constexpr float kHiddenActiveContactOpacity = 0.9f;
+constexpr float kHiddenOffContactOpacity = 0.5f;
+}  // namespace
 
 Eigen::Vector3f contactColor(ContactState state) {
     switch (state) {
@@ -19,20 +25,41 @@ LeadView::LeadView()
     : surfaceShader_(ShaderProgram::fromEmbedded("surface.vert", "surface.frag")),
       lineShader_(ShaderProgram::fromEmbedded("lines.vert", "lines.frag")),
       backgroundShader_(ShaderProgram::fromEmbedded("background.vert", "background.frag")),
-      emptyVertexArray_(VertexArray::create()) {
+      emptyVertexArray_(VertexArray::create()),
+      anatomy_(std::make_unique<AnatomyView>()) {
     rebuildGrid();
+}
+
+void LeadView::syncAnatomy(const OrbitCamera& camera) {
+    if (!anatomySource_) return;
+    const AnatomyScene scene = anatomySource_();
+    // anatomy_ holds the patient it was built for, so a new patient never shares its address.
+    if (scene.patient != anatomy_->patient()) {
+        anatomy_->setPatient(scene.patient, camera.home().yawDeg);
+        anatomyEvaluated_ = false;
+        anatomyRebuilt_ = true;
+        ++contentRevision_;
+    }
+    if (scene.evaluation && (!anatomyEvaluated_ || scene.evaluationRevision != anatomyRevision_)) {
+        anatomy_->setEvaluation(*scene.evaluation);
+        anatomyRevision_ = scene.evaluationRevision;
+        anatomyEvaluated_ = true;
+        ++contentRevision_;
+    }
 }
 
 void LeadView::setLead(const device::Lead& lead) {
     mesh_ = buildLeadMesh(lead);
     gpuMesh_ = GpuMesh(mesh_.mesh);
     anchors_ = contactAnchors(lead);
+    ++contentRevision_;
     states_.assign(lead.contacts.size(), ContactState::Off);
 }
 
 void LeadView::setContactStates(std::vector<ContactState> states) {
     states.resize(anchors_.size(), ContactState::Off);
     states_ = std::move(states);
+    ++contentRevision_;
 }
 
 void LeadView::rebuildGrid() {
@@ -59,11 +86,12 @@ void LeadView::rebuildGrid() {
     gridBuiltFor_ = options;
 }
 
-void LeadView::drawSurfaces(const OrbitCamera& camera, float aspect) {
+void LeadView::drawSurfaces(const OrbitCamera& camera, float aspect, bool hiddenContacts) {
     surfaceShader_.use();
     surfaceShader_.set("uView", camera.view());
     surfaceShader_.set("uProjection", camera.projection(aspect));
     for (const LeadPart& part : mesh_.parts) {
+        if (hiddenContacts && part.kind != LeadPartKind::Contact) continue;
         Eigen::Vector3f color = palette::kShaft;
         float specular = 0.18f, shininess = 24.0f, emissive = 0.0f;
         if (part.kind == LeadPartKind::Contact) {
@@ -77,6 +105,10 @@ void LeadView::drawSurfaces(const OrbitCamera& camera, float aspect) {
             specular = state == ContactState::Off ? 0.75f : 0.35f;
             shininess = 28.0f;
             emissive = state == ContactState::Off ? 0.0f : 0.18f;
+            if (hiddenContacts) {
+                glBlendColor(0.0f, 0.0f, 0.0f,
+                             state == ContactState::Off ? kHiddenOffContactOpacity : kHiddenActiveContactOpacity);
+            }
         } else if (part.kind == LeadPartKind::Marker) {
             color = palette::kMarker;
             specular = 0.3f;
@@ -92,8 +124,28 @@ void LeadView::drawSurfaces(const OrbitCamera& camera, float aspect) {
 
 void LeadView::resize(int widthPx, int heightPx) { target_.resize(widthPx, heightPx, options.samples); }
 
+bool LeadView::RenderedState::operator==(const RenderedState& o) const {
+    const CameraPose& p = pose;
+    const LeadViewOptions& l = options;
+    const AnatomyViewOptions& a = anatomyOptions;
+    return p.yawDeg == o.pose.yawDeg && p.pitchDeg == o.pose.pitchDeg && p.distanceMm == o.pose.distanceMm &&
+           p.targetMm == o.pose.targetMm && widthPx == o.widthPx && heightPx == o.heightPx &&
+           l.showGrid == o.options.showGrid && l.samples == o.options.samples &&
+           l.gridHalfSizeMm == o.options.gridHalfSizeMm && l.gridSpacingMm == o.options.gridSpacingMm &&
+           l.gridMajorEvery == o.options.gridMajorEvery && a.showStructures == o.anatomyOptions.showStructures &&
+           a.showFibres == o.anatomyOptions.showFibres && a.showField == o.anatomyOptions.showField &&
+           a.pixelScale == o.anatomyOptions.pixelScale && contentRevision == o.contentRevision;
+}
+
 void LeadView::render(int widthPx, int heightPx, const OrbitCamera& camera) {
+    syncAnatomy(camera);
     resize(widthPx, heightPx);
+    // The GUI draws a frame at least 30 times a second; the 3D image only changes with the camera,
+    // the size, the options or the content. Software renderers in particular gain from skipping.
+    const RenderedState state{camera.pose(), target_.widthPx(), target_.heightPx(), options, anatomy_->options,
+                              contentRevision_};
+    if (rendered_ && *rendered_ == state) return;
+    rendered_ = state;
     if (options.gridHalfSizeMm != gridBuiltFor_.gridHalfSizeMm || options.gridSpacingMm != gridBuiltFor_.gridSpacingMm ||
         options.gridMajorEvery != gridBuiltFor_.gridMajorEvery) {
         rebuildGrid();
@@ -123,11 +175,31 @@ void LeadView::render(int widthPx, int heightPx, const OrbitCamera& camera) {
     glDepthFunc(GL_LESS);
     glDepthMask(GL_TRUE);
     drawSurfaces(camera, aspect);
+    const Eigen::Vector2f viewportPx(static_cast<float>(target_.widthPx()), static_cast<float>(target_.heightPx()));
+    anatomy_->drawOpaque(camera, aspect, viewportPx);
+
+    // Translucent layers after everything opaque, without depth writes (anatomy_view.cpp orders them).
+    anatomy_->drawTranslucent(camera, aspect, viewportPx);
+
+    // Contacts hidden behind firing axons show through (active ones almost fully): where the cathode
+    // is must stay readable however dense the fibres. Only where something opaque is in front (depth
+    // greater), front faces only, so a contact never shows its own far side.
+    glDepthFunc(GL_GREATER);
+    glDepthMask(GL_FALSE);
+    glEnable(GL_CULL_FACE);
+    glCullFace(GL_BACK);
+    glEnable(GL_BLEND);
+    glBlendFuncSeparate(GL_CONSTANT_ALPHA, GL_ONE_MINUS_CONSTANT_ALPHA, GL_ZERO, GL_ONE);
+    drawSurfaces(camera, aspect, true);
+    glDisable(GL_BLEND);
+    glDisable(GL_CULL_FACE);
+    glDepthMask(GL_TRUE);
+    glDepthFunc(GL_LESS);
 
     // Translucent grid after the lead, depth-tested so the lead hides what is behind it.
     if (options.showGrid) {
         glEnable(GL_BLEND);
-        glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+        glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);  // the image stays opaque
         glDepthMask(GL_FALSE);
         lineShader_.use();
         lineShader_.set("uViewProjection", Eigen::Matrix4f(camera.projection(aspect) * camera.view()));

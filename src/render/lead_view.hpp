@@ -1,9 +1,16 @@
 #pragma once
 /// The 3D lead view: renders a lead with contacts coloured by polarity, a millimetre ground
-/// grid at the tip and the +x (segment "a") axis, into an offscreen texture.
+/// grid at the tip and the +x (segment "a") axis, and around it the patient's anatomy (structures,
+/// axons, field slice; anatomy_view.hpp), into an offscreen texture.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "dbsprog/device/lead.hpp"
+#include "render/anatomy_view.hpp"
 #include "render/lead_mesh.hpp"
 #include "render/mesh.hpp"
 #include "render/offscreen_target.hpp"
@@ -22,6 +29,13 @@ struct LeadViewOptions {
     float gridHalfSizeMm = 10.0f;
     float gridSpacingMm = 1.0f;
     int gridMajorEvery = 5;  ///< a brighter line every 5 mm
+};
+
+/// What the view shows around the lead, as the simulation holds it.
+struct AnatomyScene {
+    std::shared_ptr<const patient::VirtualPatient> patient;  ///< null: lead only
+    const patient::Evaluation* evaluation = nullptr;         ///< null: every axon quiet, no field
+    int evaluationRevision = 0;  ///< changes whenever *evaluation does
 };
 
 class LeadView {
@@ -47,11 +61,24 @@ public:
     const LeadMesh& leadMesh() const { return mesh_; }
     const std::vector<ContactAnchor>& anchors() const { return anchors_; }
 
+    /// Where the anatomy comes from. It is read at the start of every render (and syncAnatomy), so a
+    /// setting applied earlier in the frame is drawn in that same frame.
+    void setAnatomySource(std::function<AnatomyScene()> source) { anatomySource_ = std::move(source); }
+    bool hasAnatomySource() const { return static_cast<bool>(anatomySource_); }
+    /// Rebuilds for a new patient (the slice facing `camera`'s home direction) and recolours for a
+    /// new evaluation revision; cheap when neither changed.
+    void syncAnatomy(const OrbitCamera& camera);
+    /// True once after the anatomy was rebuilt for another patient (the GUI reframes its camera).
+    bool takeAnatomyRebuilt() { return std::exchange(anatomyRebuilt_, false); }
+    const AnatomyView& anatomy() const { return *anatomy_; }
+    AnatomyView& anatomy() { return *anatomy_; }
+
     LeadViewOptions options;
 
 private:
     void rebuildGrid();
-    void drawSurfaces(const OrbitCamera& camera, float aspect);
+    /// The lead's parts; `hiddenContacts`: only the contacts, each with its see-through blend opacity.
+    void drawSurfaces(const OrbitCamera& camera, float aspect, bool hiddenContacts = false);
 
     ShaderProgram surfaceShader_;
     ShaderProgram lineShader_;
@@ -65,6 +92,25 @@ private:
     std::vector<ContactAnchor> anchors_;
     std::vector<ContactState> states_;
     OffscreenTarget target_;
+
+    /// What the offscreen image shows; render() skips drawing when nothing of it changed.
+    struct RenderedState {
+        CameraPose pose;
+        int widthPx = 0;
+        int heightPx = 0;
+        LeadViewOptions options;
+        AnatomyViewOptions anatomyOptions;
+        std::uint64_t contentRevision = 0;
+        bool operator==(const RenderedState& other) const;
+    };
+    std::optional<RenderedState> rendered_;
+    std::uint64_t contentRevision_ = 0;  ///< bumped by every change of lead, contact states or anatomy
+
+    std::unique_ptr<AnatomyView> anatomy_;
+    std::function<AnatomyScene()> anatomySource_;
+    int anatomyRevision_ = 0;
+    bool anatomyEvaluated_ = false;
+    bool anatomyRebuilt_ = false;
 };
 
 }  // namespace dbsprog::render

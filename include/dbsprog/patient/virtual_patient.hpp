@@ -61,6 +61,9 @@ struct Evaluation {
     device::Program program;                 ///< as evaluated (validated)
     bool stimulating = false;                ///< amplitude > 0 and a cathode
     std::vector<double> pathwayActivation;   ///< per anatomy pathway, 0..1
+    /// Per axon of the engine (its bundle order), 1 if it fires; filled by evaluate(), empty when the
+    /// activations came from elsewhere (evaluateActivation).
+    std::vector<unsigned char> axonFired;
     std::vector<ComponentReading> components;
     double steadyRelief = 0.0;               ///< share-weighted over components, 0..1
     std::vector<SideEffectReading> sideEffects;  ///< one per anatomy side effect, anatomy order

@@ -1,0 +1,17 @@
+#pragma once
+// Small ImGui building blocks shared by the window's panels.
+#include <imgui.h>
+
+#include <string>
+
+namespace dbsprog::gui {
+
+/// Text wrapped at spaces only (ImGui 1.86 also breaks after '.', which splits numbers).
+void wrappedText(const std::string& text);
+void wrappedColored(const ImVec4& color, const std::string& text);
+/// One "label   value" row of a two-column table.
+void infoRow(const char* label, const std::string& value, const ImVec4* valueColor = nullptr);
+/// A collapsing section header in `font`, open by default; returns whether it is open.
+bool sectionHeader(const char* label, ImFont* font);
+
+}  // namespace dbsprog::gui

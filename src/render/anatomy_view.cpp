@@ -1,0 +1,608 @@
+#include "render/anatomy_view.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <thread>
+#include <utility>
+
+#include <Eigen/Geometry>
+
+namespace dbsprog::render {
+namespace {
+
+constexpr float kPi = 3.14159265358979323846f;
+
+// Colour map control points at evenly spaced scale positions: dark violet, purple, crimson,
+// orange, amber, pale yellow. Luminance (Rec. 709 weights) rises at every step (about 0.02, 0.13,
+// 0.27, 0.47, 0.69, 0.96), so brighter always means a stronger field.
+constexpr std::array<std::array<float, 3>, 6> kFieldColourStops{{
+    {0.02f, 0.01f, 0.09f},
+    {0.30f, 0.05f, 0.45f},
+    {0.68f, 0.13f, 0.38f},
+    {0.93f, 0.36f, 0.17f},
+    {0.99f, 0.66f, 0.10f},
+    {0.99f, 0.98f, 0.66f},
+}};
+constexpr int kColourMapTexels = 256;
+
+// Lead-DBS target heuristics for the E-field threshold, V/mm (FACTS.md "Tissue and field").
+constexpr double kThresholdGpiVPerMm = 0.2;
+constexpr double kThresholdStnVPerMm = 0.19;
+constexpr double kThresholdVimVPerMm = 0.165;
+constexpr double kThresholdDefaultVPerMm = 0.2;
+
+// Ellipsoid tessellation: smooth enough for a 10 mm structure filling half the view.
+constexpr int kEllipsoidRings = 32;
+constexpr int kEllipsoidSegments = 64;
+
+// Node runs closer to straight than this are drawn as one ribbon (the anatomy's fibres are straight).
+constexpr double kCollinearCosine = 0.99996;  // about 0.5 degrees
+
+// Ribbon widths, screen pixels: firing axons stand out, quiet ones stay as context.
+constexpr float kFiringWidthPx = 2.4f;
+constexpr float kQuietWidthPx = 1.2f;
+constexpr float kQuietOpacity = 0.14f;
+constexpr float kFiringLift = 0.3f;  ///< firing colour = pathway colour lifted this far toward white
+constexpr float kQuietDesaturation = 0.6f;  ///< quiet axons: this far toward grey, so firing ones light up
+
+// Structure shells: faint faces, stronger silhouettes, so nested shells stay readable.
+constexpr float kShellFaceOpacity = 0.10f;
+constexpr float kShellRimOpacity = 0.55f;
+
+// Field slice.
+constexpr float kSliceVeilOpacity = 0.30f;
+constexpr float kSliceActiveOpacity = 0.50f;
+constexpr float kContourWidthPx = 1.8f;
+
+// Framing: structures whose box reaches within this distance of the contacts' centre are kept in view.
+constexpr float kFramingReachMm = 8.0f;
+constexpr float kFramingMarginFactor = 1.06f;
+
+// A clip plane that keeps every point (for draws outside the slice's split).
+const Eigen::Vector4f kKeepEverything(0.0f, 0.0f, 0.0f, 1.0f);
+
+struct FibreVertex {
+    float start[3];   ///< segment start, mm
+    float end[3];     ///< segment end, mm
+    float corner[2];  ///< (0 at start / 1 at end, -1 / +1 side of the ribbon)
+    float colour[3];
+    std::int32_t axon;
+};
+
+struct SliceVertex {
+    float position[3];
+    float texcoord[2];
+};
+
+float radians(float degrees) { return degrees * kPi / 180.0f; }
+
+double millisecondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string lowerCase(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+void setFloatAttribute(GLuint index, int components, std::size_t stride, std::size_t offset) {
+    glEnableVertexAttribArray(index);
+    glVertexAttribPointer(index, components, GL_FLOAT, GL_FALSE, static_cast<GLsizei>(stride),
+                          reinterpret_cast<const void*>(offset));
+}
+
+/// Texels inside the lead body have no field (NaN from the conductor).
+constexpr float kInsideLead = -1.0f;
+
+/// Gives texels inside the lead the value of the nearest tissue texel in their row. The lead hides
+/// them, but filtering and the contour's screen-space derivative would otherwise see a cliff at the
+/// lead's edge and draw a false contour along it.
+void fillInsideLead(std::vector<float>& magnitude, int width, int height) {
+    for (int j = 0; j < height; ++j) {
+        float* row = magnitude.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(width);
+        int i = 0;
+        while (i < width) {
+            if (row[i] != kInsideLead) {
+                ++i;
+                continue;
+            }
+            // A run [i, end) inside the lead, between tissue texels left and end (when they exist).
+            const int left = i - 1;
+            int end = i;
+            while (end < width && row[end] == kInsideLead) ++end;
+            for (int k = i; k < end; ++k) {
+                const bool hasLeft = left >= 0, hasRight = end < width;
+                const bool nearerLeft = hasLeft && (!hasRight || k - left <= end - k);
+                row[k] = nearerLeft ? row[left] : (hasRight ? row[end] : 0.0f);
+            }
+            i = end;
+        }
+    }
+}
+
+}  // namespace
+
+// ---- CPU parts ----
+
+float fieldScalePosition(float magnitudeVPerMm) {
+    if (!(magnitudeVPerMm > 0.0f)) return 0.0f;
+    const float lo = std::log10(kFieldScaleMinVPerMm), hi = std::log10(kFieldScaleMaxVPerMm);
+    return std::clamp((std::log10(magnitudeVPerMm) - lo) / (hi - lo), 0.0f, 1.0f);
+}
+
+Eigen::Vector3f fieldColour(float t) {
+    const float scaled = std::clamp(t, 0.0f, 1.0f) * static_cast<float>(kFieldColourStops.size() - 1);
+    const auto index = std::min(static_cast<std::size_t>(scaled), kFieldColourStops.size() - 2);
+    const float f = scaled - static_cast<float>(index);
+    const auto& a = kFieldColourStops[index];
+    const auto& b = kFieldColourStops[index + 1];
+    return {a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])};
+}
+
+double activationThresholdVPerMm(const std::string& target) {
+    const std::string t = lowerCase(target);
+    if (t == "gpi") return kThresholdGpiVPerMm;
+    if (t == "stn") return kThresholdStnVPerMm;
+    if (t == "vim") return kThresholdVimVPerMm;
+    return kThresholdDefaultVPerMm;
+}
+
+std::string shortStructureName(const std::string& name) {
+    const auto open = name.rfind(" (");
+    const auto close = name.find(')', open == std::string::npos ? 0 : open);
+    if (open == std::string::npos || close == std::string::npos) return name;
+    const std::string before = name.substr(0, open), after = name.substr(close + 1);
+    // A remark inside the name ("dorsolateral (motor) STN") is dropped.
+    if (!after.empty()) return before + after;
+    // At the end, an abbreviation clinicians use ("GPi", "Vc, sensory thalamus", "Voa/Vop") replaces
+    // the name; a longer remark ("posterior limb") is dropped.
+    const std::string inside = name.substr(open + 2, close - open - 2);
+    const std::string first = inside.substr(0, inside.find(','));
+    constexpr std::size_t kMaxAbbreviation = 8;
+    const bool abbreviation = !first.empty() && first.size() <= kMaxAbbreviation && first.find(' ') == std::string::npos &&
+                              std::any_of(first.begin(), first.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+    return abbreviation ? first : before;
+}
+
+MeshData ellipsoidMesh(const Eigen::Vector3f& centreMm, const Eigen::Matrix3f& axesMm, int rings, int segments) {
+    MeshData mesh;
+    rings = std::max(rings, 2);
+    segments = std::max(segments, 3);
+    // Normals of a linearly mapped sphere transform with the inverse transpose.
+    const Eigen::Matrix3f normalMatrix = axesMm.inverse().transpose();
+    for (int r = 0; r <= rings; ++r) {
+        const float theta = kPi * static_cast<float>(r) / static_cast<float>(rings);
+        for (int s = 0; s <= segments; ++s) {
+            const float phi = 2.0f * kPi * static_cast<float>(s) / static_cast<float>(segments);
+            const Eigen::Vector3f unit(std::sin(theta) * std::cos(phi), std::sin(theta) * std::sin(phi), std::cos(theta));
+            mesh.addVertex(centreMm + axesMm * unit, (normalMatrix * unit).normalized());
+        }
+    }
+    const auto row = static_cast<std::uint32_t>(segments + 1);
+    for (int r = 0; r < rings; ++r) {
+        for (int s = 0; s < segments; ++s) {
+            const std::uint32_t a = static_cast<std::uint32_t>(r) * row + static_cast<std::uint32_t>(s);
+            const std::uint32_t b = a + 1, c = a + row, d = c + 1;
+            // Theta runs from the +z pole down, phi anticlockwise about z: (a, c, b) faces outward.
+            mesh.addTriangle(a, c, b);
+            mesh.addTriangle(b, c, d);
+        }
+    }
+    return mesh;
+}
+
+Eigen::Vector3f StructureShape::surfacePoint(const Eigen::Vector3f& direction) const {
+    // In the unit-sphere coordinates s = axes^-1 (p - centre) the surface is |s| = 1.
+    const Eigen::Vector3f local = axesMm.inverse() * direction;
+    const float norm = local.norm();
+    return norm > 0.0f ? Eigen::Vector3f(centreMm + direction / norm) : centreMm;
+}
+
+Eigen::Vector3f StructureShape::halfExtentMm() const {
+    // Extent along lead axis i: the length of row i of the axes matrix.
+    return axesMm.rowwise().norm();
+}
+
+std::vector<StructureShape> structureShapes(const patient::Anatomy& anatomy, const Eigen::Isometry3d& anatomyToLead) {
+    std::vector<StructureShape> shapes;
+    for (const patient::Structure& structure : anatomy.structures) {
+        StructureShape shape;
+        shape.id = structure.id;
+        shape.name = structure.name;
+        shape.shortName = shortStructureName(structure.name);
+        shape.centreMm = (anatomyToLead * structure.centreMm).cast<float>();
+        shape.axesMm = (anatomyToLead.linear() * structure.rotation() * structure.semiAxesMm.asDiagonal()).cast<float>();
+        shape.colour = Eigen::Vector3f(structure.colour[0], structure.colour[1], structure.colour[2]);
+        shape.schematic = structure.schematic;
+        shapes.push_back(std::move(shape));
+    }
+    return shapes;
+}
+
+Eigen::Vector3f FieldSlice::texelCentreMm(int i, int j) const {
+    const float u = (static_cast<float>(i) + 0.5f) / static_cast<float>(std::max(widthTexels, 1));
+    const float v = (static_cast<float>(j) + 0.5f) / static_cast<float>(std::max(heightTexels, 1));
+    return cornerMm + u * acrossMm + v * alongMm;
+}
+
+Eigen::Matrix3Xd FieldSlice::texelCentresMm() const {
+    Eigen::Matrix3Xd points(3, static_cast<Eigen::Index>(widthTexels) * heightTexels);
+    Eigen::Index column = 0;
+    for (int j = 0; j < heightTexels; ++j) {
+        for (int i = 0; i < widthTexels; ++i) points.col(column++) = texelCentreMm(i, j).cast<double>();
+    }
+    return points;
+}
+
+FieldSlice fieldSliceFacing(float yawDeg, float contactsMinZMm, float contactsMaxZMm, const FieldSliceOptions& options) {
+    // OrbitCamera: the eye lies along (cos yaw, sin yaw) from the target, so screen-right is
+    // (-sin yaw, cos yaw) and a plane spanned by it and +z faces the camera.
+    const float yaw = radians(yawDeg);
+    const Eigen::Vector3f across(-std::sin(yaw), std::cos(yaw), 0.0f);
+    const float zMin = contactsMinZMm - options.belowContactsMm;
+    const float zMax = contactsMaxZMm + options.aboveContactsMm;
+    FieldSlice slice;
+    slice.cornerMm = -options.halfWidthMm * across + Eigen::Vector3f(0.0f, 0.0f, zMin);
+    slice.acrossMm = 2.0f * options.halfWidthMm * across;
+    slice.alongMm = Eigen::Vector3f(0.0f, 0.0f, zMax - zMin);
+    slice.widthTexels = std::max(options.texels, 2);
+    slice.heightTexels = std::max(options.texels, 2);
+    return slice;
+}
+
+CameraPose poseFraming(const CameraPose& home, float contactsMinZMm, float contactsMaxZMm,
+                       const std::vector<StructureShape>& structures, float aspect) {
+    OrbitCamera camera;
+    camera.setPose(home);
+    const Eigen::Vector3f target(0.0f, 0.0f, 0.5f * (contactsMinZMm + contactsMaxZMm));
+    const Eigen::Vector3f reach = Eigen::Vector3f::Constant(kFramingReachMm);
+    // Corners of every box to keep in view: the contacts from the tip up, then each nearby structure's
+    // bounding box clipped to the reach around the contacts.
+    std::vector<Eigen::Vector3f> points = {Eigen::Vector3f(0.0f, 0.0f, 0.0f), Eigen::Vector3f(0.0f, 0.0f, contactsMaxZMm)};
+    for (const StructureShape& shape : structures) {
+        const Eigen::Vector3f lo = (shape.centreMm - shape.halfExtentMm()).cwiseMax(target - reach);
+        const Eigen::Vector3f hi = (shape.centreMm + shape.halfExtentMm()).cwiseMin(target + reach);
+        if ((lo.array() > hi.array()).any()) continue;  // entirely out of reach
+        for (int corner = 0; corner < 8; ++corner) {
+            points.emplace_back(corner & 1 ? hi.x() : lo.x(), corner & 2 ? hi.y() : lo.y(), corner & 4 ? hi.z() : lo.z());
+        }
+    }
+    const Eigen::Vector3f right = camera.right(), up = camera.up(), forward = camera.forward();
+    const float tanHalf = std::tan(0.5f * radians(OrbitCamera::kFovYDeg));
+    float distance = home.distanceMm;
+    for (const Eigen::Vector3f& p : points) {
+        const Eigen::Vector3f d = p - target;
+        // The point fits when its offset, seen from its own depth, is inside the half field of view.
+        const float halfHeightNeeded = std::max(std::abs(d.dot(up)), std::abs(d.dot(right)) / std::max(aspect, 0.1f));
+        distance = std::max(distance, kFramingMarginFactor * halfHeightNeeded / tanHalf - d.dot(forward));
+    }
+    CameraPose pose = home;
+    pose.targetMm = target;
+    pose.distanceMm = std::clamp(distance, OrbitCamera::kMinDistanceMm, OrbitCamera::kMaxDistanceMm);
+    return pose;
+}
+
+// ---- GL ----
+
+AnatomyView::AnatomyView()
+    : shellShader_(ShaderProgram::fromEmbedded("shell.vert", "shell.frag")),
+      fibreShader_(ShaderProgram::fromEmbedded("fibre.vert", "fibre.frag")),
+      sliceShader_(ShaderProgram::fromEmbedded("field_slice.vert", "field_slice.frag")) {
+    // The colour map as a texture, so the shader and the GUI legend (fieldColour) agree.
+    std::vector<std::uint8_t> texels(static_cast<std::size_t>(kColourMapTexels) * 3);
+    for (int i = 0; i < kColourMapTexels; ++i) {
+        const Eigen::Vector3f c = fieldColour(static_cast<float>(i) / static_cast<float>(kColourMapTexels - 1));
+        for (int k = 0; k < 3; ++k) {
+            texels[static_cast<std::size_t>(i) * 3 + static_cast<std::size_t>(k)] =
+                static_cast<std::uint8_t>(std::lround(255.0f * std::clamp(c[k], 0.0f, 1.0f)));
+        }
+    }
+    colourMapTexture_ = Texture::create();
+    glBindTexture(GL_TEXTURE_2D, colourMapTexture_.id());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, kColourMapTexels, 1, 0, GL_RGB, GL_UNSIGNED_BYTE, texels.data());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+void AnatomyView::setPatient(std::shared_ptr<const patient::VirtualPatient> patient, float sliceYawDeg) {
+    patient_ = std::move(patient);
+    structures_.clear();
+    structureMeshes_.clear();
+    fibreIndexCount_ = 0;
+    axonCount_ = 0;
+    firingAxons_ = 0;
+    sliceSolutions_.reset();
+    sliceMaxVPerMm_ = 0.0f;
+    if (!patient_) return;
+    thresholdVPerMm_ = activationThresholdVPerMm(patient_->anatomy().target);
+    buildStructures();
+    buildFibres();
+    buildSlice(sliceYawDeg);
+}
+
+void AnatomyView::buildStructures() {
+    structures_ = structureShapes(patient_->anatomy(), patient_->anatomyToLead());
+    for (const StructureShape& shape : structures_) {
+        structureMeshes_.emplace_back(ellipsoidMesh(shape.centreMm, shape.axesMm, kEllipsoidRings, kEllipsoidSegments));
+    }
+}
+
+void AnatomyView::buildFibres() {
+    const tissue::ActivationEngine& engine = patient_->engine();
+    const auto& axons = engine.axonNodes();
+    const auto& pathways = patient_->anatomy().pathways;
+    std::vector<FibreVertex> vertices;
+    std::vector<std::uint32_t> indices;
+    // Bundle b is anatomy pathway b; its axons follow each other in the engine's order.
+    std::size_t axon = 0;
+    for (std::size_t b = 0; b < engine.bundles().size(); ++b) {
+        const auto& rgb = b < pathways.size() ? pathways[b].colour : std::array<float, 3>{0.7f, 0.7f, 0.7f};
+        for (std::size_t k = 0; k < engine.bundles()[b].axons.size() && axon < axons.size(); ++k, ++axon) {
+            const auto& nodes = axons[axon].nodesMm;
+            std::size_t runStart = 0;
+            for (std::size_t n = 1; n < nodes.size(); ++n) {
+                // Extend the run while the next node continues in the same direction.
+                const bool last = n + 1 == nodes.size();
+                if (!last) {
+                    const Eigen::Vector3d runDirection = (nodes[n] - nodes[runStart]).normalized();
+                    const Eigen::Vector3d next = (nodes[n + 1] - nodes[n]).normalized();
+                    if (runDirection.dot(next) > kCollinearCosine) continue;
+                }
+                const Eigen::Vector3f p = nodes[runStart].cast<float>(), q = nodes[n].cast<float>();
+                const auto first = static_cast<std::uint32_t>(vertices.size());
+                for (const float end : {0.0f, 1.0f}) {
+                    for (const float side : {-1.0f, 1.0f}) {
+                        vertices.push_back({{p.x(), p.y(), p.z()}, {q.x(), q.y(), q.z()}, {end, side},
+                                            {rgb[0], rgb[1], rgb[2]}, static_cast<std::int32_t>(axon)});
+                    }
+                }
+                for (const std::uint32_t i : {0u, 1u, 2u, 2u, 1u, 3u}) indices.push_back(first + i);
+                runStart = n;
+            }
+        }
+    }
+    axonCount_ = static_cast<int>(axon);
+    fibreIndexCount_ = static_cast<GLsizei>(indices.size());
+
+    fibreVertexArray_ = VertexArray::create();
+    fibreVertices_ = Buffer::create();
+    fibreIndices_ = Buffer::create();
+    glBindVertexArray(fibreVertexArray_.id());
+    glBindBuffer(GL_ARRAY_BUFFER, fibreVertices_.id());
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(vertices.size() * sizeof(FibreVertex)), vertices.data(),
+                 GL_STATIC_DRAW);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, fibreIndices_.id());
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, static_cast<GLsizeiptr>(indices.size() * sizeof(std::uint32_t)),
+                 indices.data(), GL_STATIC_DRAW);
+    setFloatAttribute(0, 3, sizeof(FibreVertex), offsetof(FibreVertex, start));
+    setFloatAttribute(1, 3, sizeof(FibreVertex), offsetof(FibreVertex, end));
+    setFloatAttribute(2, 2, sizeof(FibreVertex), offsetof(FibreVertex, corner));
+    setFloatAttribute(3, 3, sizeof(FibreVertex), offsetof(FibreVertex, colour));
+    glEnableVertexAttribArray(4);
+    glVertexAttribIPointer(4, 1, GL_INT, sizeof(FibreVertex), reinterpret_cast<const void*>(offsetof(FibreVertex, axon)));
+    glBindVertexArray(0);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, 0);
+
+    // One byte per axon, all quiet until an evaluation arrives.
+    const std::vector<std::uint8_t> quiet(static_cast<std::size_t>(std::max(axonCount_, 1)), 0);
+    firedBuffer_ = Buffer::create();
+    glBindBuffer(GL_TEXTURE_BUFFER, firedBuffer_.id());
+    glBufferData(GL_TEXTURE_BUFFER, static_cast<GLsizeiptr>(quiet.size()), quiet.data(), GL_DYNAMIC_DRAW);
+    firedTexture_ = Texture::create();
+    glBindTexture(GL_TEXTURE_BUFFER, firedTexture_.id());
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_R8, firedBuffer_.id());
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+    glBindBuffer(GL_TEXTURE_BUFFER, 0);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+}
+
+void AnatomyView::buildSlice(float sliceYawDeg) {
+    const device::Lead& lead = patient_->lead();
+    float zMin = 0.0f, zMax = 0.0f;
+    for (std::size_t c = 0; c < lead.contacts.size(); ++c) {
+        const auto lo = static_cast<float>(lead.contacts[c].zMinMm), hi = static_cast<float>(lead.contacts[c].zMaxMm);
+        zMin = c == 0 ? lo : std::min(zMin, lo);
+        zMax = c == 0 ? hi : std::max(zMax, hi);
+    }
+    slice_ = fieldSliceFacing(sliceYawDeg, zMin, zMax, FieldSliceOptions{});
+
+    // The expensive step: each contact's unit field at every texel, once per case.
+    const auto start = std::chrono::steady_clock::now();
+    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    sliceSolutions_ = std::make_unique<field::UnitSolutions>(patient_->conductor(), slice_.texelCentresMm(), true, threads);
+    sliceBuildMs_ = millisecondsSince(start);
+
+    fieldTexture_ = Texture::create();
+    glBindTexture(GL_TEXTURE_2D, fieldTexture_.id());
+    const std::vector<float> zeros(static_cast<std::size_t>(slice_.widthTexels) * slice_.heightTexels, 0.0f);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, slice_.widthTexels, slice_.heightTexels, 0, GL_RED, GL_FLOAT, zeros.data());
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glBindTexture(GL_TEXTURE_2D, 0);
+
+    // The quad spans the texel centres' outer edges: corner, +across, +along.
+    std::vector<SliceVertex> quad;
+    for (const auto& [u, v] : std::array<std::array<float, 2>, 4>{{{0, 0}, {1, 0}, {0, 1}, {1, 1}}}) {
+        const Eigen::Vector3f p = slice_.cornerMm + u * slice_.acrossMm + v * slice_.alongMm;
+        quad.push_back({{p.x(), p.y(), p.z()}, {u, v}});
+    }
+    sliceVertexArray_ = VertexArray::create();
+    sliceVertices_ = Buffer::create();
+    glBindVertexArray(sliceVertexArray_.id());
+    glBindBuffer(GL_ARRAY_BUFFER, sliceVertices_.id());
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(quad.size() * sizeof(SliceVertex)), quad.data(), GL_STATIC_DRAW);
+    setFloatAttribute(0, 3, sizeof(SliceVertex), offsetof(SliceVertex, position));
+    setFloatAttribute(1, 2, sizeof(SliceVertex), offsetof(SliceVertex, texcoord));
+    glBindVertexArray(0);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+}
+
+void AnatomyView::setEvaluation(const patient::Evaluation& evaluation) {
+    if (!patient_) return;
+    const auto start = std::chrono::steady_clock::now();
+
+    // Axons: the evaluation's flags when they belong to this patient's engine, else all quiet.
+    std::vector<std::uint8_t> fired(static_cast<std::size_t>(std::max(axonCount_, 1)), 0);
+    firingAxons_ = 0;
+    if (evaluation.axonFired.size() == static_cast<std::size_t>(axonCount_)) {
+        for (std::size_t a = 0; a < evaluation.axonFired.size(); ++a) {
+            fired[a] = evaluation.axonFired[a] ? 255 : 0;
+            firingAxons_ += evaluation.axonFired[a] ? 1 : 0;
+        }
+    }
+    glBindBuffer(GL_TEXTURE_BUFFER, firedBuffer_.id());
+    glBufferSubData(GL_TEXTURE_BUFFER, 0, static_cast<GLsizeiptr>(fired.size()), fired.data());
+    glBindBuffer(GL_TEXTURE_BUFFER, 0);
+
+    // Field: one superposition of the unit fields at the slice's texels.
+    const auto texels = static_cast<std::size_t>(slice_.widthTexels) * slice_.heightTexels;
+    std::vector<float> magnitude(texels, 0.0f);
+    sliceMaxVPerMm_ = 0.0f;
+    if (sliceSolutions_ && evaluation.stimulating) {
+        Eigen::VectorXd currentsMa;
+        try {
+            currentsMa = patient_->contactCurrentsMa(evaluation.program);
+        } catch (const std::exception&) {
+            currentsMa.resize(0);  // not a program this lead runs: show no field rather than fail the frame
+        }
+        if (currentsMa.size() == sliceSolutions_->contactCount()) {
+            const Eigen::VectorXd e = sliceSolutions_->fieldMagnitudeVPerMm(currentsMa);
+            for (std::size_t i = 0; i < texels; ++i) {
+                const double value = e[static_cast<Eigen::Index>(i)];
+                magnitude[i] = std::isfinite(value) ? static_cast<float>(value) : kInsideLead;
+                sliceMaxVPerMm_ = std::max(sliceMaxVPerMm_, magnitude[i]);
+            }
+            fillInsideLead(magnitude, slice_.widthTexels, slice_.heightTexels);
+        }
+    }
+    glBindTexture(GL_TEXTURE_2D, fieldTexture_.id());
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, slice_.widthTexels, slice_.heightTexels, GL_RED, GL_FLOAT, magnitude.data());
+    glBindTexture(GL_TEXTURE_2D, 0);
+    evaluationMs_ = millisecondsSince(start);
+}
+
+void AnatomyView::drawOpaque(const OrbitCamera& camera, float aspect, const Eigen::Vector2f& viewportPx) {
+    if (!patient_) return;
+    if (options.showFibres && firingAxons_ > 0) drawFibres(camera, aspect, viewportPx, true, kKeepEverything);
+}
+
+void AnatomyView::drawTranslucent(const OrbitCamera& camera, float aspect, const Eigen::Vector2f& viewportPx) {
+    if (!patient_) return;
+    glEnable(GL_BLEND);
+    // Colour blends; alpha stays 1, or the GUI would show the panel through the image.
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+    glDepthMask(GL_FALSE);
+    auto drawLayers = [&](const Eigen::Vector4f& keep) {
+        if (options.showFibres) drawFibres(camera, aspect, viewportPx, false, keep);
+        if (options.showStructures) drawStructures(camera, aspect, keep);
+    };
+    if (options.showField && sliceMaxVPerMm_ > 0.0f) {
+        // Blending is order-dependent, and the slice is one plane: draw what lies behind it, then the
+        // slice, then what lies in front, each part cut at the plane.
+        const Eigen::Vector3f normal = slice_.acrossMm.cross(slice_.alongMm).normalized();
+        const float eyeSide = normal.dot(camera.eye() - slice_.cornerMm) >= 0.0f ? 1.0f : -1.0f;
+        const Eigen::Vector3f towardEye = eyeSide * normal;
+        const Eigen::Vector4f front(towardEye.x(), towardEye.y(), towardEye.z(), -towardEye.dot(slice_.cornerMm));
+        glEnable(GL_CLIP_DISTANCE0);
+        drawLayers(-front);
+        glDisable(GL_CLIP_DISTANCE0);
+        drawSlice(camera, aspect);
+        glEnable(GL_CLIP_DISTANCE0);
+        drawLayers(front);
+        glDisable(GL_CLIP_DISTANCE0);
+    } else {
+        drawLayers(kKeepEverything);
+    }
+    glDepthMask(GL_TRUE);
+    glDisable(GL_BLEND);
+}
+
+void AnatomyView::drawFibres(const OrbitCamera& camera, float aspect, const Eigen::Vector2f& viewportPx,
+                             bool firing, const Eigen::Vector4f& keep) {
+    if (fibreIndexCount_ == 0) return;
+    ShaderProgram& shader = fibreShader_;
+    shader.use();
+    shader.set("uViewProjection", Eigen::Matrix4f(camera.projection(aspect) * camera.view()));
+    shader.set("uViewportPx", viewportPx);
+    shader.set("uFiringPass", firing ? 1 : 0);
+    shader.set("uWidthPx", (firing ? kFiringWidthPx : kQuietWidthPx) * options.pixelScale);
+    shader.set("uOpacity", firing ? 1.0f : kQuietOpacity);
+    shader.set("uLift", firing ? kFiringLift : 0.0f);
+    shader.set("uDesaturate", firing ? 0.0f : kQuietDesaturation);
+    shader.set("uClipPlane", keep);
+    shader.set("uFired", 0);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_BUFFER, firedTexture_.id());
+    glBindVertexArray(fibreVertexArray_.id());
+    glDrawElements(GL_TRIANGLES, fibreIndexCount_, GL_UNSIGNED_INT, nullptr);
+    glBindVertexArray(0);
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+}
+
+void AnatomyView::drawSlice(const OrbitCamera& camera, float aspect) {
+    ShaderProgram& shader = sliceShader_;
+    shader.use();
+    shader.set("uViewProjection", Eigen::Matrix4f(camera.projection(aspect) * camera.view()));
+    shader.set("uLogMin", std::log10(kFieldScaleMinVPerMm));
+    shader.set("uLogMax", std::log10(kFieldScaleMaxVPerMm));
+    shader.set("uLogThreshold", static_cast<float>(std::log10(thresholdVPerMm_)));
+    shader.set("uVeilOpacity", kSliceVeilOpacity);
+    shader.set("uActiveOpacity", kSliceActiveOpacity);
+    shader.set("uContourWidthPx", kContourWidthPx * options.pixelScale);
+    shader.set("uField", 0);
+    shader.set("uColourMap", 1);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, fieldTexture_.id());
+    glActiveTexture(GL_TEXTURE1);
+    glBindTexture(GL_TEXTURE_2D, colourMapTexture_.id());
+    glBindVertexArray(sliceVertexArray_.id());
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glBindVertexArray(0);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+void AnatomyView::drawStructures(const OrbitCamera& camera, float aspect, const Eigen::Vector4f& keep) {
+    if (structureMeshes_.empty()) return;
+    ShaderProgram& shader = shellShader_;
+    shader.use();
+    shader.set("uView", camera.view());
+    shader.set("uProjection", camera.projection(aspect));
+    shader.set("uClipPlane", keep);
+    // Back to front by the depth of each shell's nearest point (centre depth minus its extent along
+    // the view): a shell nested in a larger one comes first, as its near side lies behind the
+    // larger one's, and separate shells follow their distance.
+    const Eigen::Vector3f eye = camera.eye(), forward = camera.forward();
+    std::vector<std::pair<float, std::size_t>> order;
+    for (std::size_t i = 0; i < structures_.size(); ++i) {
+        const StructureShape& shape = structures_[i];
+        order.emplace_back((shape.centreMm - eye).dot(forward) - (shape.axesMm.transpose() * forward).norm(), i);
+    }
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    // Near side only: the far side would double the fill cost (heavy for software renderers) and
+    // the silhouette term already outlines the whole shell.
+    glEnable(GL_CULL_FACE);
+    glCullFace(GL_BACK);
+    shader.set("uFaceOpacity", kShellFaceOpacity);
+    shader.set("uRimOpacity", kShellRimOpacity);
+    for (const auto& [depth, i] : order) {
+        shader.set("uBaseColor", structures_[i].colour);
+        structureMeshes_[i].draw();
+    }
+    glDisable(GL_CULL_FACE);
+}
+
+}  // namespace dbsprog::render
