@@ -45,12 +45,7 @@ bool isTremorCase(const patient::Case& c) {
 }  // namespace
 
 void GuiApp::drawEducationPanel(float x, float y, float width, float height) {
-    ImGui::SetNextWindowPos(ImVec2(x, y));
-    ImGui::SetNextWindowSize(ImVec2(width, height));
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
-    if (ImGui::Begin("Learn about DBS", nullptr, flags)) {
+    if (beginFixedPanel("Learn about DBS", x, y, width, height)) {
         const patient::Case& c = sim_.patientCase;
         auto heading = [&](const char* text) {
             ImGui::Spacing();

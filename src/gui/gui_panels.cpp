@@ -136,12 +136,7 @@ void GuiApp::buildUi() {
 }
 
 void GuiApp::drawLeftPanel(float x, float y, float width, float height) {
-    ImGui::SetNextWindowPos(ImVec2(x, y));
-    ImGui::SetNextWindowSize(ImVec2(width, height));
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
-    if (ImGui::Begin("Programmer", nullptr, flags)) {
+    if (beginFixedPanel("Programmer", x, y, width, height)) {
         drawPatientSection();
         ImGui::Spacing();
         drawProgramSection();
@@ -493,12 +488,7 @@ ImVec4 gradeColor(int grade) {
 }  // namespace
 
 void GuiApp::drawPatientPanel(float x, float y, float width, float height) {
-    ImGui::SetNextWindowPos(ImVec2(x, y));
-    ImGui::SetNextWindowSize(ImVec2(width, height));
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
-    if (ImGui::Begin("Patient", nullptr, flags) && sim_.patient) {
+    if (beginFixedPanel("Patient", x, y, width, height) && sim_.patient) {
         drawClockControls();
         ImGui::Separator();
         // Figure | response | timeline (and the window chart outside patient mode).

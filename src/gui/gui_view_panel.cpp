@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gui/gui_app.hpp"
+#include "gui/widgets.hpp"
 #include "gui/text_format.hpp"
 #include "render/anatomy_view.hpp"
 #include "render/palette.hpp"
@@ -338,13 +339,7 @@ void drawFieldLegend(const AnatomyOverlayFrame& f, const LegendBox& box, double 
 }  // namespace
 
 void GuiApp::drawViewPanel(float x, float y, float width, float height) {
-    ImGui::SetNextWindowPos(ImVec2(x, y));
-    ImGui::SetNextWindowSize(ImVec2(width, height));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8.0f * uiScale_, 8.0f * uiScale_));
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                   ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
-                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
     if (!leadView_->hasAnatomySource()) {
         // Read when the view renders, after the frame's apply point, so a change shows in that frame.
         leadView_->setAnatomySource(
@@ -352,7 +347,7 @@ void GuiApp::drawViewPanel(float x, float y, float width, float height) {
     }
     leadView_->syncAnatomy(ui_.camera);
     render::AnatomyView& anatomy = leadView_->anatomy();
-    if (ImGui::Begin("Lead view", nullptr, flags)) {
+    if (beginFixedPanel("Lead view", x, y, width, height, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
         // Toolbar: view controls left; the lead's name right, shortened when space runs out.
         ImGui::AlignTextToFramePadding();
         if (ImGui::Button("Reset view")) resetCamera();

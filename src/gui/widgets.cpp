@@ -66,6 +66,15 @@ void infoRow(const char* label, const std::string& value, const ImVec4* valueCol
     if (valueColor) ImGui::PopStyleColor();
 }
 
+bool beginFixedPanel(const char* name, float x, float y, float width, float height, ImGuiWindowFlags extraFlags) {
+    ImGui::SetNextWindowPos(ImVec2(x, y));
+    ImGui::SetNextWindowSize(ImVec2(width, height));
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus | extraFlags;
+    return ImGui::Begin(name, nullptr, flags);
+}
+
 bool sectionHeader(const char* label, ImFont* font) {
     ImGui::PushFont(font);
     const bool open = ImGui::CollapsingHeader(label, ImGuiTreeNodeFlags_DefaultOpen);

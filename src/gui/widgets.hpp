@@ -11,6 +11,9 @@ void wrappedText(const std::string& text);
 void wrappedColored(const ImVec4& color, const std::string& text);
 /// One "label   value" row of a two-column table.
 void infoRow(const char* label, const std::string& value, const ImVec4* valueColor = nullptr);
+/// Begins a window that fills a fixed rectangle of the layout: no title, no moving or resizing;
+/// `extraFlags` are added. Call ImGui::End() afterwards whatever it returns.
+bool beginFixedPanel(const char* name, float x, float y, float width, float height, ImGuiWindowFlags extraFlags = 0);
 /// A collapsing section header in `font`, open by default; returns whether it is open.
 bool sectionHeader(const char* label, ImFont* font);
 
