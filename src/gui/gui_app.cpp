@@ -348,7 +348,9 @@ void GuiApp::drawFrame(render::Image* capture) {
         simulate(std::min(static_cast<double>(ImGui::GetIO().DeltaTime), kMaxFrameStepS) * ui_.clockSpeed);
     }
     syncView();
-    if (viewWidthPx_ > 0 && viewHeightPx_ > 0) leadView_->render(viewWidthPx_, viewHeightPx_, ui_.camera);
+    if (viewWidthPx_ > 0 && viewHeightPx_ > 0) {
+        leadView_->render(viewWidthPx_, viewHeightPx_, ui_.camera, /*fullQuality=*/capture != nullptr);
+    }
     ImGui::Render();
 
     int widthPx = 0, heightPx = 0;
@@ -357,7 +359,10 @@ void GuiApp::drawFrame(render::Image* capture) {
     layout_.framebufferHeightPx = heightPx;
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     glViewport(0, 0, widthPx, heightPx);
-    glClearColor(0.08f, 0.09f, 0.10f, 1.0f);
+    // The fixed panels draw no background of their own (a software renderer pays for every blended
+    // pixel): the clear gives them the theme's window colour.
+    const ImVec4 background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(background.x, background.y, background.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     if (capture != nullptr) *capture = render::readDefaultFramebufferRgba(widthPx, heightPx);

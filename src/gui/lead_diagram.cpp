@@ -459,6 +459,7 @@ struct Glyphs {
     const char* micro = "u";
     const char* squared = "2";
     const char* degree = " deg";
+    const char* approx = "~";
 };
 
 Glyphs glyphsFor(ImFont* font) {
@@ -468,15 +469,18 @@ Glyphs glyphsFor(ImFont* font) {
     if (font->FindGlyphNoFallback(0x00B5)) g.micro = "\xC2\xB5";
     if (font->FindGlyphNoFallback(0x00B2)) g.squared = "\xC2\xB2";
     if (font->FindGlyphNoFallback(0x00B0)) g.degree = "\xC2\xB0";
+    if (font->FindGlyphNoFallback(0x2248)) g.approx = "\xE2\x89\x88";
     return g;
 }
 
-std::string formatCurrent(double currentMa, const Glyphs& g, bool withUnit) {
+/// `estimated`: a voltage-mode current, from the tissue's impedance rather than set by the device.
+std::string formatCurrent(double currentMa, const Glyphs& g, bool withUnit, bool estimated) {
     // Two decimals below 10 mA shows a share's current (0.68 mA); one above keeps the tile narrow.
     constexpr double kTwoDecimalsBelowMa = 10.0;
     const double magnitude = std::fabs(currentMa);
     const char* sign = currentMa < 0.0 ? g.minus : currentMa > 0.0 ? "+" : "";
     std::string text = magnitude < kTwoDecimalsBelowMa ? strf("%s%.2f", sign, magnitude) : strf("%s%.1f", sign, magnitude);
+    if (estimated) text = g.approx + text;
     return withUnit ? text + " mA" : text;
 }
 
@@ -515,6 +519,7 @@ struct TileView {
     std::string caption;              // "case" under C; empty for contacts
     TileState state = TileState::Off;
     std::optional<double> currentMa;  // shown when the caller gave currents and the contact is active
+    bool currentEstimated = false;    // voltage mode: the current follows from the impedance
     std::optional<double> sharePercent;
     bool shareStrip = false;          // draw the share strip
     bool shareButtons = false;        // -/+ in the strip: the contact shares its polarity with others
@@ -591,8 +596,8 @@ TileHits drawTile(ImDrawList* dl, const char* buttonId, const Rect& tile, const 
     const float textBottom = (view.shareStrip ? tile.max.y - kShareStripPx * scale : tile.max.y) - kTextPadPx * scale;
     if (view.currentMa) {
         const float room = tile.width() - 2.0f * kTextPadPx * scale;
-        std::string text = formatCurrent(*view.currentMa, g, true);
-        if (textSize(regular, text).x > room) text = formatCurrent(*view.currentMa, g, false);
+        std::string text = formatCurrent(*view.currentMa, g, true, view.currentEstimated);
+        if (textSize(regular, text).x > room) text = formatCurrent(*view.currentMa, g, false, view.currentEstimated);
         const ImVec2 size = textSize(regular, text);
         textAt(dl, regular, {tile.centre().x - 0.5f * size.x, textBottom - size.y}, ink, text);
     }
@@ -766,6 +771,7 @@ LeadDiagramResult drawLeadDiagram(const char* id, const device::Lead& lead, cons
         view.tipRounding = contact.shape == device::ContactShape::Tip;
         if (haveCurrents && view.state != TileState::Off) {
             view.currentMa = contactCurrentsMa[i];
+            view.currentEstimated = current.mode == device::ControlMode::Voltage;
             view.densityWarning = chargeDensity(contactCurrentsMa[i], contact.areaCm2()) > device::kChargeDensityWarningUcPerCm2;
         }
         shareLimits(view);
@@ -783,7 +789,8 @@ LeadDiagramResult drawLeadDiagram(const char* id, const device::Lead& lead, cons
             if (view.shareStrip) ImGui::Text("Share %s of the %s current", formatShare(*view.sharePercent).c_str(), stateWord(view.state));
             if (view.currentMa) {
                 const double density = chargeDensity(*view.currentMa, contact.areaCm2());
-                ImGui::Text("Current %s", formatCurrent(*view.currentMa, g, true).c_str());
+                ImGui::Text("Current %s%s", formatCurrent(*view.currentMa, g, true, view.currentEstimated).c_str(),
+                            view.currentEstimated ? " (voltage mode: estimated from the impedance)" : "");
                 ImGui::Text("Charge %.3f %sC/phase", std::fabs(*view.currentMa) * current.pulseWidthUs * 1e-3, g.micro);
                 ImGui::TextColored(density > device::kChargeDensityWarningUcPerCm2 ? colors::kCaution : ImGui::GetStyleColorVec4(ImGuiCol_Text),
                                    "Charge density %.1f %sC/cm%s/phase (limit %.0f)", density, g.micro, g.squared,
@@ -836,6 +843,7 @@ LeadDiagramResult drawLeadDiagram(const char* id, const device::Lead& lead, cons
             double leadSum = 0.0;
             for (double c : contactCurrentsMa) leadSum += c;
             view.currentMa = -leadSum;
+            view.currentEstimated = current.mode == device::ControlMode::Voltage;
         }
         shareLimits(view);
         const TileHits hits = drawTile(dl, "case", caseTile, view, scale, regular, bold, g);
@@ -847,7 +855,7 @@ LeadDiagramResult drawLeadDiagram(const char* id, const device::Lead& lead, cons
             ImGui::Text("Generator case (C)");
             ImGui::PopFont();
             ImGui::TextUnformatted(view.state == TileState::Off ? "Off: bipolar, the lead carries both poles" : "Anode: monopolar stimulation");
-            if (view.currentMa) ImGui::Text("Current %s", formatCurrent(*view.currentMa, g, true).c_str());
+            if (view.currentMa) ImGui::Text("Current %s", formatCurrent(*view.currentMa, g, true, view.currentEstimated).c_str());
             ImGui::TextColored(colors::kMuted, "Click: anode %s off", g.arrow);
             ImGui::EndTooltip();
         }

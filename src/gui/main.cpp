@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
     std::string mode;
     bool benchmark = false;
     double benchmarkClockSpeed = 0.0;
+    double benchmarkOrbitDeg = 0.0;
     std::string after;
     cli.add_option("--mode", mode, "Who the window is for: clinician, patient or research (default: as last time)")
         ->check(CLI::IsMember({"clinician", "patient", "research"}));
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
     cli.add_option("--benchmark-clock", benchmarkClockSpeed,
                    "With --benchmark: simulated seconds per real second while rendering (0: clock paused)")
         ->check(CLI::Range(0.0, 1e7));
+    cli.add_option("--benchmark-orbit", benchmarkOrbitDeg,
+                   "With --benchmark: turn the 3D view by this many degrees each frame, so it re-renders every frame")
+        ->check(CLI::Range(0.0, 180.0));
     cli.add_option("--after", after, "Run the program for this long before the first frame (30s, 1d, 3mo, ...)");
     cli.add_option("--screenshot", screenshot, "Render in a hidden window, write this PNG and exit");
     cli.add_option("--frames", frames, "Frames to render before the screenshot (or before exiting)")
@@ -140,11 +144,12 @@ int main(int argc, char** argv) {
             std::vector<double> ms;
             for (int i = 0; i < frames; ++i) {
                 const auto start = std::chrono::steady_clock::now();
+                if (benchmarkOrbitDeg > 0.0) app.ui().camera.orbit(static_cast<float>(benchmarkOrbitDeg / dbsprog::render::OrbitCamera::kDegreesPerPixel), 0.0f);
                 app.runFrame();
                 ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
             }
-            std::printf("Window     %d x %d, mode %s, clock %.0f s/s\n", options.widthPx, options.heightPx,
-                        dbsprog::gui::modeName(options.mode), benchmarkClockSpeed);
+            std::printf("Window     %d x %d, mode %s, clock %.0f s/s, view turning %.1f deg/frame\n", options.widthPx,
+                        options.heightPx, dbsprog::gui::modeName(options.mode), benchmarkClockSpeed, benchmarkOrbitDeg);
             printFrameTimes(ms);
             return 0;
         }

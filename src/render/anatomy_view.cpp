@@ -37,8 +37,8 @@ constexpr double kThresholdVimVPerMm = 0.165;
 constexpr double kThresholdDefaultVPerMm = 0.2;
 
 // Ellipsoid tessellation: smooth enough for a 10 mm structure filling half the view.
-constexpr int kEllipsoidRings = 32;
-constexpr int kEllipsoidSegments = 64;
+constexpr int kEllipsoidRings = 20;
+constexpr int kEllipsoidSegments = 40;
 
 // Node runs closer to straight than this are drawn as one ribbon (the anatomy's fibres are straight).
 constexpr double kCollinearCosine = 0.99996;  // about 0.5 degrees

@@ -124,35 +124,57 @@ void LeadView::drawSurfaces(const OrbitCamera& camera, float aspect, bool hidden
 
 void LeadView::resize(int widthPx, int heightPx) { target_.resize(widthPx, heightPx, options.samples); }
 
+bool LeadView::samePose(const CameraPose& a, const CameraPose& b) {
+    return a.yawDeg == b.yawDeg && a.pitchDeg == b.pitchDeg && a.distanceMm == b.distanceMm && a.targetMm == b.targetMm;
+}
+
 bool LeadView::RenderedState::operator==(const RenderedState& o) const {
-    const CameraPose& p = pose;
     const LeadViewOptions& l = options;
     const AnatomyViewOptions& a = anatomyOptions;
-    return p.yawDeg == o.pose.yawDeg && p.pitchDeg == o.pose.pitchDeg && p.distanceMm == o.pose.distanceMm &&
-           p.targetMm == o.pose.targetMm && widthPx == o.widthPx && heightPx == o.heightPx &&
-           l.showGrid == o.options.showGrid && l.samples == o.options.samples &&
+    return samePose(pose, o.pose) && interactive == o.interactive && widthPx == o.widthPx && heightPx == o.heightPx &&
+           l.showGrid == o.options.showGrid && l.samples == o.options.samples && l.interactiveDivisor == o.options.interactiveDivisor &&
            l.gridHalfSizeMm == o.options.gridHalfSizeMm && l.gridSpacingMm == o.options.gridSpacingMm &&
            l.gridMajorEvery == o.options.gridMajorEvery && a.showStructures == o.anatomyOptions.showStructures &&
            a.showFibres == o.anatomyOptions.showFibres && a.showField == o.anatomyOptions.showField &&
            a.pixelScale == o.anatomyOptions.pixelScale && contentRevision == o.contentRevision;
 }
 
-void LeadView::render(int widthPx, int heightPx, const OrbitCamera& camera) {
+void LeadView::render(int widthPx, int heightPx, const OrbitCamera& camera, bool fullQuality) {
     syncAnatomy(camera);
     resize(widthPx, heightPx);
     // The GUI draws a frame at least 30 times a second; the 3D image only changes with the camera,
     // the size, the options or the content. Software renderers in particular gain from skipping.
-    const RenderedState state{camera.pose(), target_.widthPx(), target_.heightPx(), options, anatomy_->options,
-                              contentRevision_};
+    RenderedState state{camera.pose(), target_.widthPx(), target_.heightPx(), options, anatomy_->options,
+                        contentRevision_};
+    // While the camera moves (it moved since the previous call), a coarser image keeps the view
+    // responsive; the first call with the camera at rest draws it at full quality.
+    const bool cameraMoving = lastPose_ && !samePose(*lastPose_, camera.pose());
+    lastPose_ = camera.pose();
+    state.interactive = cameraMoving && !fullQuality && options.interactiveDivisor > 1;
     if (rendered_ && *rendered_ == state) return;
     rendered_ = state;
     if (options.gridHalfSizeMm != gridBuiltFor_.gridHalfSizeMm || options.gridSpacingMm != gridBuiltFor_.gridSpacingMm ||
         options.gridMajorEvery != gridBuiltFor_.gridMajorEvery) {
         rebuildGrid();
     }
-    target_.bindForDrawing();
-    const float aspect = static_cast<float>(target_.widthPx()) / static_cast<float>(target_.heightPx());
+    if (!state.interactive) {
+        drawScene(camera, target_, 1.0f);
+        target_.resolve();
+        return;
+    }
+    const int divisor = options.interactiveDivisor;
+    interactiveTarget_.resize((target_.widthPx() + divisor - 1) / divisor, (target_.heightPx() + divisor - 1) / divisor, 0);
+    drawScene(camera, interactiveTarget_, 1.0f / static_cast<float>(divisor));
+    interactiveTarget_.resolve();
+    interactiveTarget_.stretchInto(target_);
+}
 
+void LeadView::drawScene(const OrbitCamera& camera, const OffscreenTarget& target, float pixelScale) {
+    target.bindForDrawing();
+    const float aspect = static_cast<float>(target.widthPx()) / static_cast<float>(target.heightPx());
+    // Widths given in screen pixels (fibres, contour) shrink with the image.
+    const float screenPixelScale = anatomy_->options.pixelScale;
+    anatomy_->options.pixelScale = screenPixelScale * pixelScale;
     glDisable(GL_SCISSOR_TEST);
     glDisable(GL_CULL_FACE);
     glDisable(GL_BLEND);
@@ -175,7 +197,7 @@ void LeadView::render(int widthPx, int heightPx, const OrbitCamera& camera) {
     glDepthFunc(GL_LESS);
     glDepthMask(GL_TRUE);
     drawSurfaces(camera, aspect);
-    const Eigen::Vector2f viewportPx(static_cast<float>(target_.widthPx()), static_cast<float>(target_.heightPx()));
+    const Eigen::Vector2f viewportPx(static_cast<float>(target.widthPx()), static_cast<float>(target.heightPx()));
     anatomy_->drawOpaque(camera, aspect, viewportPx);
 
     // Translucent layers after everything opaque, without depth writes (anatomy_view.cpp orders them).
@@ -210,7 +232,7 @@ void LeadView::render(int widthPx, int heightPx, const OrbitCamera& camera) {
 
     glDisable(GL_DEPTH_TEST);
     glUseProgram(0);
-    target_.resolve();
+    anatomy_->options.pixelScale = screenPixelScale;
 }
 
 }  // namespace dbsprog::render

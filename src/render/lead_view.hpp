@@ -26,6 +26,10 @@ Eigen::Vector3f contactColor(ContactState state);
 struct LeadViewOptions {
     bool showGrid = true;
     int samples = 4;  ///< multisampling; clamped to the driver's maximum
+    /// While the camera moves the image is drawn this many times smaller in each direction and
+    /// without multisampling, then stretched; at rest it is redrawn at full quality. 1: always full.
+    /// 2 keeps orbiting smooth on a software renderer (README, "Measured": frame times).
+    int interactiveDivisor = 2;
     float gridHalfSizeMm = 10.0f;
     float gridSpacingMm = 1.0f;
     int gridMajorEvery = 5;  ///< a brighter line every 5 mm
@@ -53,9 +57,12 @@ public:
     /// frame, so the texture it shows is not replaced before it is drawn.
     void resize(int widthPx, int heightPx);
     /// Renders into the offscreen target, resized to this size (pixels) if it differs. Leaves the
-    /// window's framebuffer bound.
-    void render(int widthPx, int heightPx, const OrbitCamera& camera);
+    /// window's framebuffer bound. `fullQuality` draws the full image even while the camera moves
+    /// (screenshots).
+    void render(int widthPx, int heightPx, const OrbitCamera& camera, bool fullQuality = false);
     GLuint colorTexture() const { return target_.colorTexture(); }
+    /// The last render drew the coarse image of a moving camera (options.interactiveDivisor).
+    bool lastRenderInteractive() const { return rendered_ && rendered_->interactive; }
 
     const OffscreenTarget& target() const { return target_; }
     const LeadMesh& leadMesh() const { return mesh_; }
@@ -77,6 +84,9 @@ public:
 
 private:
     void rebuildGrid();
+    /// Everything in the view, into `target` (not resolved); `pixelScale` scales on-screen widths.
+    void drawScene(const OrbitCamera& camera, const OffscreenTarget& target, float pixelScale);
+    static bool samePose(const CameraPose& a, const CameraPose& b);
     /// The lead's parts; `hiddenContacts`: only the contacts, each with its see-through blend opacity.
     void drawSurfaces(const OrbitCamera& camera, float aspect, bool hiddenContacts = false);
 
@@ -92,6 +102,7 @@ private:
     std::vector<ContactAnchor> anchors_;
     std::vector<ContactState> states_;
     OffscreenTarget target_;
+    OffscreenTarget interactiveTarget_;  ///< the coarse image while the camera moves
 
     /// What the offscreen image shows; render() skips drawing when nothing of it changed.
     struct RenderedState {
@@ -101,9 +112,11 @@ private:
         LeadViewOptions options;
         AnatomyViewOptions anatomyOptions;
         std::uint64_t contentRevision = 0;
+        bool interactive = false;  ///< the coarse image of a moving camera
         bool operator==(const RenderedState& other) const;
     };
     std::optional<RenderedState> rendered_;
+    std::optional<CameraPose> lastPose_;  ///< at the previous render() call, drawn or not
     std::uint64_t contentRevision_ = 0;  ///< bumped by every change of lead, contact states or anatomy
 
     std::unique_ptr<AnatomyView> anatomy_;

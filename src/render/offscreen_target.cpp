@@ -86,6 +86,14 @@ void OffscreenTarget::resolve() const {
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
 }
 
+void OffscreenTarget::stretchInto(const OffscreenTarget& destination) const {
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, resolveFramebuffer_.id());
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, destination.resolveFramebuffer_.id());
+    glBlitFramebuffer(0, 0, widthPx_, heightPx_, 0, 0, destination.widthPx_, destination.heightPx_, GL_COLOR_BUFFER_BIT,
+                      GL_LINEAR);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
 Image OffscreenTarget::readPixels() const {
     return readFramebufferRgba(resolveFramebuffer_.id(), 0, 0, widthPx_, heightPx_);
 }

@@ -19,6 +19,10 @@ public:
     /// the window's framebuffer.
     void resolve() const;
 
+    /// Stretches this target's resolved image over all of `destination`'s (bilinear) and rebinds
+    /// the window's framebuffer.
+    void stretchInto(const OffscreenTarget& destination) const;
+
     GLuint colorTexture() const { return colorTexture_.id(); }
     int widthPx() const { return widthPx_; }
     int heightPx() const { return heightPx_; }

@@ -311,6 +311,31 @@ TEST_F(AnatomyViewGl, RecoloursOnlyWhenTheRevisionChanges) {
     EXPECT_EQ(view_->anatomy().firingAxonCount(), 0);
 }
 
+TEST_F(AnatomyViewGl, MovingCameraDrawsCoarseThenFullImageOfTheSameScene) {
+    runProgram(kLowProgram);
+    const PixelCounts still = countPixels(render("anatomy_still"));
+    EXPECT_FALSE(view_->lastRenderInteractive());
+    // A turn (as a mouse drag would make) and back: the first render at the new pose is coarse...
+    camera_.orbit(10.0f, 0.0f);
+    render("anatomy_turned");
+    camera_.orbit(-10.0f, 0.0f);
+    const PixelCounts moving = countPixels(render("anatomy_moving"));
+    EXPECT_TRUE(view_->lastRenderInteractive());
+    // ...yet shows the same scene: every layer within 25 % of its full-quality pixel count.
+    EXPECT_NEAR(moving.shellBlue, still.shellBlue, 0.25 * still.shellBlue);
+    EXPECT_NEAR(moving.firingGreen, still.firingGreen, 0.25 * still.firingGreen);
+    EXPECT_NEAR(moving.fieldWarm, still.fieldWarm, 0.25 * still.fieldWarm);
+    // At rest the next render is full quality again, and then nothing is redrawn.
+    const Image rest = render("anatomy_rest");
+    EXPECT_FALSE(view_->lastRenderInteractive());
+    EXPECT_EQ(countPixels(rest).firingGreen, still.firingGreen);
+    // A screenshot never gets the coarse image.
+    camera_.orbit(10.0f, 0.0f);
+    view_->render(kWidthPx, kHeightPx, camera_, /*fullQuality=*/true);
+    EXPECT_FALSE(view_->lastRenderInteractive());
+    EXPECT_TRUE(takeGlErrors().empty());
+}
+
 TEST_F(AnatomyViewGl, NoPatientDrawsTheLeadAlone) {
     view_->setAnatomySource([] { return AnatomyScene{}; });
     const Image image = render("anatomy_none");
