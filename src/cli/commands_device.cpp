@@ -43,7 +43,7 @@ json ipgJson(const Ipg& g) {
               {"control_modes", modes}, {"pulse_width_us", rangeJson(g.pulseWidthUs)},
               {"frequency_Hz", rangeJson(g.frequencyHz)}, {"max_contact_current_mA", g.maxContactCurrentMa},
               {"max_total_current_mA", g.maxTotalCurrentMa}, {"multiple_current_sources", g.multipleSources},
-              {"channels", g.channels},
+              {"channels", g.channels}, {"ramp_s", g.rampS},
               {"battery", {{"kind", g.battery.kind == BatteryKind::Primary ? "primary" : "rechargeable"},
                            {"capacity_mAh", g.battery.capacityMah}, {"cell_voltage_V", g.battery.cellVoltageV},
                            {"output_efficiency", g.battery.outputEfficiency},

@@ -68,6 +68,7 @@ Ipg parseIpg(const std::string& jsonText, const std::string& source) {
     }
     if (doc.has("compliance_voltage_V")) ipg.complianceVoltageV = doc.positive("compliance_voltage_V", 50.0);
     ipg.channels = doc.integer("channels", 1, 4);
+    ipg.rampS = doc.number("ramp_s", 0.0, 60.0);
 
     const auto b = doc.object("battery");
     ipg.battery.kind = b.choice("kind", {"primary", "rechargeable"}) == "primary" ? BatteryKind::Primary

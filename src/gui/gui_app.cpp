@@ -9,9 +9,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <utility>
 
 #include "dbsprog/error.hpp"
+#include "dbsprog/field/stimulus.hpp"
 #include "dbsprog/io/paths.hpp"
 #include "render/gl.hpp"
 
@@ -53,6 +55,18 @@ constexpr double kFoundEfficacyShare = 0.5;
 
 device::CheckReport checkFor(const device::Program& program, const SimulationState& sim) {
     return device::checkProgram(program, sim.lead, sim.ipg, sim.patientCase.impedanceOhm);
+}
+
+/// Whether `path` is a file directly in `folder` (the same folder however either is spelled).
+bool isFileInFolder(const std::string& path, const std::string& folder) {
+    std::error_code ec;
+    return std::filesystem::equivalent(std::filesystem::path(path).parent_path(), folder, ec) && !ec;
+}
+
+/// A case file's error names the file: the core's message does unless the fault is in what the
+/// file refers to (an unknown lead or generator id).
+std::string caseFileError(const std::string& path, const std::string& message) {
+    return message.find(path) != std::string::npos ? message : path + ": " + message;
 }
 
 }  // namespace
@@ -114,10 +128,12 @@ void GuiApp::loadCase(const patient::Case& patientCase) {
     sim_.patient = std::move(virtualPatient);
     sim_.patientState = sim_.patient->initialState();
     sim_.stimulationOn = true;
+    sim_.rampElapsedS.reset();
     sim_.history.clear();
     sim_.events.clear();
     sim_.foundThresholds.clear();
     sim_.review.reset();
+    sim_.contactImpedancesOhm.reset();
     sim_.lead = lead;
     sim_.ipg = ipg;
     ui_.programError.clear();
@@ -191,7 +207,22 @@ void GuiApp::setSetting(Setting setting, double value) {
 
 void GuiApp::openCase(const std::string& caseId) { ui_.pendingCaseId = caseId; }
 
+void GuiApp::openCaseFile(const std::string& path) { ui_.pendingCasePath = path; }
+
+void GuiApp::showCaseFileDialog() {
+    FileBrowser& browser = ui_.caseFileBrowser;
+    std::string folder = browser.folder();
+    if (folder.empty()) folder = sim_.caseFilePath.empty() ? modelsDir_ + "/patients" : parentFolder(sim_.caseFilePath);
+    browser.open(folder);
+}
+
 void GuiApp::resetCamera() { ui_.camera.reset(); }
+
+void GuiApp::queueClick(float x, float y) {
+    scriptedInput_.push_back({x, y, false});  // hover first: ImGui presses only a hovered item
+    scriptedInput_.push_back({x, y, true});
+    scriptedInput_.push_back({x, y, false});
+}
 
 void GuiApp::setClockSpeed(double simSecondsPerSecond) {
     ui_.clockSpeed = std::max(0.0, simSecondsPerSecond);
@@ -200,15 +231,48 @@ void GuiApp::setClockSpeed(double simSecondsPerSecond) {
 
 // ---- simulated time ----
 
+double GuiApp::deliveredAmplitude() const {
+    if (!sim_.report) return 0.0;
+    const device::Program& program = sim_.report->program;
+    if (!sim_.rampElapsedS || !(sim_.ipg.rampS > 0.0)) return program.amplitude;
+    const double fraction = std::clamp(*sim_.rampElapsedS / sim_.ipg.rampS, 0.0, 1.0);
+    // The generator climbs in its own amplitude steps; the tolerance absorbs binary rounding.
+    const double stepSize = sim_.ipg.amplitudeRange(program.mode).step;
+    if (!(stepSize > 0.0)) return fraction * program.amplitude;
+    return std::min(program.amplitude, std::floor(fraction * program.amplitude / stepSize + 1e-9) * stepSize);
+}
+
+void GuiApp::evaluateDelivered() {
+    if (!sim_.patient) return;
+    const auto start = std::chrono::steady_clock::now();
+    const bool on = sim_.stimulationOn && sim_.report;
+    if (!on) {
+        sim_.evaluation = sim_.patient->evaluateOff();
+    } else {
+        device::Program delivered = sim_.report->program;
+        delivered.amplitude = deliveredAmplitude();
+        // Below the generator's lowest amplitude nothing is delivered yet.
+        const bool belowRange = delivered.amplitude < sim_.ipg.amplitudeRange(delivered.mode).min;
+        sim_.evaluation = belowRange ? sim_.patient->evaluateOff() : sim_.patient->evaluate(delivered);
+    }
+    sim_.evaluateMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    // Thresholds count at amplitudes the user set, not at the steps a ramp passes through.
+    if (on && !sim_.rampElapsedS) recordThresholds();
+    ++sim_.evaluationRevision;
+}
+
 void GuiApp::reevaluate(const std::string& eventLabel) {
     if (!sim_.patient) return;
-    const bool on = sim_.stimulationOn && sim_.report;
-    const auto start = std::chrono::steady_clock::now();
-    sim_.evaluation = on ? sim_.patient->evaluate(sim_.report->program) : sim_.patient->evaluateOff();
-    sim_.evaluateMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (on) recordThresholds();
-    ++sim_.evaluationRevision;
-    sim_.events.push_back({sim_.patientState.timeS, on ? eventLabel : "stimulation off"});
+    evaluateDelivered();
+    sim_.events.push_back({sim_.patientState.timeS, sim_.stimulationOn && sim_.report ? eventLabel : "stimulation off"});
+}
+
+void GuiApp::advanceRamp(double seconds) {
+    if (!sim_.rampElapsedS || !(seconds > 0.0)) return;
+    const double before = deliveredAmplitude();
+    *sim_.rampElapsedS += seconds;
+    if (*sim_.rampElapsedS >= sim_.ipg.rampS) sim_.rampElapsedS.reset();
+    if (deliveredAmplitude() != before || !sim_.rampElapsedS) evaluateDelivered();
 }
 
 void GuiApp::recordThresholds() {
@@ -232,6 +296,12 @@ void GuiApp::recordThresholds() {
     if (best > 0.0 && sim_.evaluation.steadyRelief >= kFoundEfficacyShare * best &&
         (!found.efficacy || p.amplitude < *found.efficacy))
         found.efficacy = p.amplitude;
+}
+
+void GuiApp::checkImpedances() {
+    if (!sim_.patient) return;
+    const Eigen::VectorXd ohm = field::monopolarImpedancesOhm(sim_.patient->conductor(), sim_.patient->interfaceResistanceOhm());
+    sim_.contactImpedancesOhm = std::vector<double>(ohm.data(), ohm.data() + ohm.size());
 }
 
 void GuiApp::runReview() {
@@ -290,16 +360,31 @@ void GuiApp::applyPendingEdits() {
     if (auto stress = std::exchange(ui_.pendingStress, std::nullopt)) sim_.patientState.stress = std::clamp(*stress, 0.0, 1.0);
     if (auto on = std::exchange(ui_.pendingStimulation, std::nullopt); on && *on != sim_.stimulationOn) {
         sim_.stimulationOn = *on;
+        // Switching on starts the soft start from zero; switching off stops at once.
+        if (*on && sim_.ipg.rampS > 0.0) sim_.rampElapsedS = 0.0;
+        else sim_.rampElapsedS.reset();
         reevaluate(sim_.report ? sim_.report->program.toString() : "no program");
     }
     if (auto advance = std::exchange(ui_.pendingAdvanceS, std::nullopt)) simulate(*advance);
     auto caseId = std::exchange(ui_.pendingCaseId, std::nullopt);
+    auto casePath = std::exchange(ui_.pendingCasePath, std::nullopt);
     auto text = std::exchange(ui_.pendingProgramText, std::nullopt);
     auto program = std::exchange(ui_.pendingProgram, std::nullopt);
     try {
+        if (casePath) {
+            // Parsed in full before loadCase touches anything, so a bad file leaves the open case.
+            loadCase(patient::loadCase(*casePath));
+            sim_.caseFilePath = isFileInFolder(*casePath, modelsDir_ + "/patients") ? std::string() : *casePath;
+            ui_.caseError.clear();
+            return;
+        }
         if (caseId) {
-            // A new case replaces any program edit queued for the old one.
-            if (*caseId != sim_.patientCase.id) loadCase(patient::findCase(modelsDir_, *caseId));
+            // A new case replaces any program edit queued for the old one. The same id opened
+            // from another file is reloaded from the shipped one.
+            if (*caseId != sim_.patientCase.id || !sim_.caseFilePath.empty()) {
+                loadCase(patient::findCase(modelsDir_, *caseId));
+                sim_.caseFilePath.clear();
+            }
             ui_.caseError.clear();
             return;
         }
@@ -309,10 +394,13 @@ void GuiApp::applyPendingEdits() {
             tryApplyProgram(*program, false);
         }
     } catch (const InputError& error) {
-        (caseId ? ui_.caseError : ui_.programError) = error.what();
+        if (casePath) ui_.caseError = caseFileError(*casePath, error.what());
+        else (caseId ? ui_.caseError : ui_.programError) = error.what();
     } catch (const std::exception& error) {
         // Not bad input but a fault; still shown, never a crash of the session.
-        (caseId ? ui_.caseError : ui_.programError) = std::string("internal error: ") + error.what();
+        const std::string message = std::string("internal error: ") + error.what();
+        if (casePath) ui_.caseError = caseFileError(*casePath, message);
+        else (caseId ? ui_.caseError : ui_.programError) = message;
     }
 }
 
@@ -330,7 +418,7 @@ void GuiApp::syncView() {
                                                 : std::vector<render::ContactState>{});
         viewStatesRevision_ = sim_.programRevision;
     }
-    leadView_->options.showGrid = ui_.showGrid;
+    leadView_->options.showGrid = ui_.showGrid && ui_.mode != Mode::Patient;  // a grid in mm means nothing to a patient
 }
 
 void GuiApp::drawFrame(render::Image* capture) {
@@ -339,14 +427,23 @@ void GuiApp::drawFrame(render::Image* capture) {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    if (!scriptedInput_.empty()) {
+        // After the backend has read the real mouse, so the script wins for this frame.
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = ImVec2(scriptedInput_.front().x, scriptedInput_.front().y);
+        io.MouseDown[0] = scriptedInput_.front().down;
+        scriptedInput_.pop_front();
+    }
     ImGui::NewFrame();
     syncView();
     buildUi();           // widgets: read the simulation, write UI state, queue edits
     applyPendingEdits();  // the one point per frame where the simulation changes
-    if (ui_.clockRunning) {
-        // A long stall (window dragged, debugger) must not jump the patient forward by hours.
-        simulate(std::min(static_cast<double>(ImGui::GetIO().DeltaTime), kMaxFrameStepS) * ui_.clockSpeed);
-    }
+    // A long stall (window dragged, debugger) must not jump the patient forward by hours.
+    const double frameS = std::min(static_cast<double>(ImGui::GetIO().DeltaTime), kMaxFrameStepS);
+    const double simulatedS = ui_.clockRunning ? frameS * ui_.clockSpeed : 0.0;
+    // The soft start runs in the patient's time, which is at least the real time the user watches.
+    advanceRamp(std::max(frameS, simulatedS));
+    if (simulatedS > 0.0) simulate(simulatedS);
     syncView();
     if (viewWidthPx_ > 0 && viewHeightPx_ > 0) {
         leadView_->render(viewWidthPx_, viewHeightPx_, ui_.camera, /*fullQuality=*/capture != nullptr);

@@ -2,6 +2,7 @@
 /// The programmer window: patient and program panels on the left, the 3D lead view on the right.
 /// Constructed by dbsprog-gui's main() and, with a hidden window, by the GUI tests, which drive
 /// it through the same actions the widgets call.
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,8 +61,19 @@ public:
     void setSetting(Setting setting, double value);
     /// Case selector.
     void openCase(const std::string& caseId);
+    /// A case file by path (the file dialog's "Open"); a malformed file leaves the open case as it is.
+    void openCaseFile(const std::string& path);
+    /// "Open file…": shows the file dialog in the last folder used (first time: the current case
+    /// file's folder, the shipped patients folder for a shipped case).
+    void showCaseFileDialog();
     /// Stimulation on/off switch.
     void setStimulation(bool on) { ui_.pendingStimulation = on; }
+    /// Runs the soft start forward by this many seconds (each frame: its real or simulated time,
+    /// whichever is longer), re-evaluating when the delivered amplitude reaches the next step.
+    void advanceRamp(double seconds);
+    /// Amplitude the generator delivers now, in the program's unit: the programmed one, or less
+    /// while the soft start climbs in the generator's amplitude steps. 0 without a program.
+    double deliveredAmplitude() const;
     /// Follow-up visit: run simulated time forward with the present program.
     void advanceTime(double seconds) { ui_.pendingAdvanceS = ui_.pendingAdvanceS.value_or(0.0) + seconds; }
     /// The patient's stress, fatigue and anxiety, 0 calm .. 1 very stressed.
@@ -71,6 +83,8 @@ public:
     void setMode(Mode mode) { ui_.mode = mode; }
     /// Research mode: builds the |E| grid for the VTA (seconds, once per case).
     void computeVtaGrid();
+    /// The programmer's impedance check: each contact's monopolar impedance on this patient.
+    void checkImpedances();
     /// The automated monopolar review at the running program's pulse width and frequency.
     void runReview();
     /// Volume (mm^3) where |E| >= the target's threshold for the running program; needs the grid.
@@ -82,6 +96,11 @@ public:
     void resetCamera();
     /// Asks the window system for a new window size (screen coordinates).
     void resizeWindow(int widthPx, int heightPx);
+    /// A scripted session (tests, demonstrations): a left click at (x, y), screen coordinates,
+    /// delivered over the next three frames (move there, press, release) in place of the window
+    /// system's mouse, so it goes through the real widgets.
+    void queueClick(float x, float y);
+    bool scriptedInputPending() const { return !scriptedInput_.empty(); }
     /// Applies queued edits now (normally called once inside each frame).
     void applyPendingEdits();
 
@@ -103,6 +122,8 @@ private:
     void onProgramChanged();
     /// Re-evaluates the running program on the patient and marks the timeline.
     void reevaluate(const std::string& eventLabel);
+    /// Evaluates what the generator delivers now (deliveredAmplitude), without a timeline mark.
+    void evaluateDelivered();
     /// Runs simulated time forward, recording the timeline.
     void simulate(double seconds);
     /// Notes thresholds the user has just found on a monopolar setting (window chart).
@@ -116,6 +137,7 @@ private:
     void drawProgramSection();
     void drawSettingRow(const char* label, Setting setting);
     void drawContactsSection();
+    void drawImpedanceCheck();
     void drawEnergySection();
     // Response and simulated time (gui_response_panel.cpp).
     void drawPatientPanel(float x, float y, float width, float height);
@@ -130,6 +152,8 @@ private:
     void drawPlainResponse();
     void drawViewPanel(float x, float y, float width, float height);
     void drawViewOverlay(float imageX, float imageY, float imageW, float imageH);
+    /// Patient education: one legend in plain words instead of labels, percentages and scales.
+    void drawPlainViewOverlay(float imageX, float imageY, float imageW, float imageH);
     void drawStatusBar(float x, float y, float width, float height);
     std::string ohm() const;
 
@@ -154,6 +178,11 @@ private:
     int viewWidthPx_ = 0;          ///< size of the 3D view this frame, framebuffer pixels
     int viewHeightPx_ = 0;
     std::string glInfo_;
+    struct MouseState {
+        float x = 0.0f, y = 0.0f;
+        bool down = false;
+    };
+    std::deque<MouseState> scriptedInput_;  ///< one entry per frame (queueClick)
 };
 
 }  // namespace dbsprog::gui

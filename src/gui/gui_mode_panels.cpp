@@ -103,7 +103,6 @@ void GuiApp::drawPlainResponse() {
                                       : "Very much better than without stimulation";
     wrappedText(how);
     ImGui::PopFont();
-    ImGui::TextColored(colors::kMuted, "%s after the first setting", patient::formatDuration(sim_.patientState.timeS).c_str());
     if (sim_.stimulationOn && severity.relief + 0.05 < sim_.evaluation.steadyRelief)
         wrappedText("More improvement is still to come with this setting.");
     bool any = false;
@@ -125,52 +124,63 @@ void GuiApp::drawPlainResponse() {
 }
 
 void GuiApp::drawResearchSection() {
-    if (!sectionHeader("Research", fonts_.bold) || !sim_.patient) return;
-    const patient::VirtualPatient& vp = *sim_.patient;
-    if (ImGui::BeginTable("##pathways", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
-        ImGui::TableSetupColumn("Pathway");
-        ImGui::TableSetupColumn("Axons", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("Firing", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableHeadersRow();
-        for (std::size_t p = 0; p < vp.anatomy().pathways.size(); ++p) {
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            ImGui::TextUnformatted(vp.anatomy().pathways[p].name.c_str());
-            ImGui::TableSetColumnIndex(1);
-            ImGui::Text("%zu", vp.engine().bundles()[p].axons.size());
-            ImGui::TableSetColumnIndex(2);
-            ImGui::Text("%5.1f %%", 100.0 * sim_.evaluation.pathwayActivation[p]);
+    if (!sim_.patient) return;
+    // Its own scrolling region: the panel keeps its layout however many pathways the anatomy has.
+    if (ImGui::BeginChild("##research", ImVec2(0.0f, cellHeightLeft()))) {
+        const patient::VirtualPatient& vp = *sim_.patient;
+        ImGui::PushFont(fonts_.bold);
+        ImGui::TextUnformatted("Activation per pathway");
+        ImGui::PopFont();
+        if (ImGui::BeginTable("##pathways", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+            ImGui::TableSetupColumn("Pathway");
+            ImGui::TableSetupColumn("Axons", ImGuiTableColumnFlags_WidthFixed);
+            ImGui::TableSetupColumn("Firing", ImGuiTableColumnFlags_WidthFixed);
+            ImGui::TableHeadersRow();
+            for (std::size_t p = 0; p < vp.anatomy().pathways.size(); ++p) {
+                const patient::Pathway& pathway = vp.anatomy().pathways[p];
+                ImGui::TableNextRow();
+                ImGui::TableSetColumnIndex(0);
+                ImGui::TextUnformatted(pathway.name.c_str());
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%s)", pathway.name.c_str(), pathway.id.c_str());
+                ImGui::TableSetColumnIndex(1);
+                ImGui::Text("%zu", vp.engine().bundles()[p].axons.size());
+                ImGui::TableSetColumnIndex(2);
+                ImGui::Text("%5.1f %%", 100.0 * sim_.evaluation.pathwayActivation[p]);
+            }
+            ImGui::EndTable();
         }
-        ImGui::EndTable();
-    }
-    if (ImGui::BeginTable("##numbers", 2, ImGuiTableFlags_SizingFixedFit)) {
-        infoRow("Conductor", vp.conductor().description());
-        infoRow("Interface", strf("%.0f ohm in series per contact", vp.interfaceResistanceOhm()));
-        infoRow("Patient build", strf("%.0f ms (unit potentials at %d nodes)", sim_.patientBuildMs, vp.engine().nodeCount()));
-        infoRow("Evaluation", strf("%.3f ms", sim_.evaluateMs));
-        infoRow("Frame", strf("%.1f ms", 1000.0f / std::max(ImGui::GetIO().Framerate, 1.0f)));
-        infoRow("Renderer", glInfo_);
-        if (sim_.vtaGrid)
-            infoRow("VTA", strf("%.1f mm\xC2\xB3 at %.3f V/mm (grid %.0f ms)", vtaVolumeMm3(),
-                                vtaThresholdVPerMm(sim_.patientCase.target), sim_.vtaBuildMs));
-        ImGui::EndTable();
-    }
-    if (!sim_.vtaGrid && ImGui::Button("Compute VTA grid")) computeVtaGrid();
-    const std::string stem = "dbsprog-" + sim_.patientCase.id;
-    if (ImGui::Button("Export evaluation CSV")) {
-        exportEvaluationCsv(stem + "-evaluation.csv");
-        ui_.exportMessage = "wrote " + stem + "-evaluation.csv";
-    }
-    if (sim_.vtaGrid) {
-        ImGui::SameLine();
-        if (ImGui::Button("Export VTA NIfTI")) {
-            exportVtaNifti(stem + "-vta.nii");
-            ui_.exportMessage = "wrote " + stem + "-vta.nii";
+        ImGui::Spacing();
+        if (beginInfoTable("##numbers", 92.0f * uiScale_)) {
+            if (sim_.vtaGrid)
+                infoRow("VTA", strf("%.1f mm\xC2\xB3 at %.3f V/mm", vtaVolumeMm3(), vtaThresholdVPerMm(sim_.patientCase.target)));
+            infoRow("Evaluation", strf("%.3f ms", sim_.evaluateMs));
+            infoRow("Frame", strf("%.1f ms", 1000.0f / std::max(ImGui::GetIO().Framerate, 1.0f)));
+            infoRow("Patient build", strf("%.0f ms, unit potentials at %d nodes", sim_.patientBuildMs, vp.engine().nodeCount()));
+            if (sim_.vtaGrid) infoRow("VTA grid", strf("%.0f ms", sim_.vtaBuildMs));
+            infoRow("Interface", strf("%.0f %s in series per contact", vp.interfaceResistanceOhm(), ohm().c_str()));
+            infoRow("Conductor", vp.conductor().description());
+            infoRow("Renderer", glInfo_);
+            ImGui::EndTable();
         }
+        if (!sim_.vtaGrid && ImGui::Button("Compute VTA grid")) computeVtaGrid();
+        if (!sim_.vtaGrid) ImGui::SameLine();
+        const std::string stem = "dbsprog-" + sim_.patientCase.id;
+        if (ImGui::Button("Export CSV")) {
+            exportEvaluationCsv(stem + "-evaluation.csv");
+            ui_.exportMessage = "wrote " + stem + "-evaluation.csv";
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pathway activation, relief and side-effect grades of this evaluation");
+        if (sim_.vtaGrid) {
+            ImGui::SameLine();
+            if (ImGui::Button("Export VTA NIfTI")) {
+                exportVtaNifti(stem + "-vta.nii");
+                ui_.exportMessage = "wrote " + stem + "-vta.nii";
+            }
+        }
+        if (!ui_.exportMessage.empty()) wrappedColored(colors::kMuted, ui_.exportMessage);
+        wrappedColored(colors::kMuted, "Anatomy positions are schematic; model assumptions are listed in the files under models/.");
     }
-    if (!ui_.exportMessage.empty()) ImGui::TextColored(colors::kMuted, "%s", ui_.exportMessage.c_str());
-    wrappedColored(colors::kMuted, "Anatomy positions are schematic; model assumptions are listed in the files "
-                                   "under models/.");
+    ImGui::EndChild();
 }
 
 void GuiApp::computeVtaGrid() {

@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <vector>
 
 #include "dbsprog/patient/duration.hpp"
+#include "gui/file_dialog.hpp"
 #include "gui/gui_app.hpp"
 #include "gui/lead_diagram.hpp"
 #include "gui/patient_figure.hpp"
@@ -67,13 +69,6 @@ void infoRowWithDetail(const char* label, const std::string& value, const std::s
     ImGui::TextColored(colors::kMuted, "%s", detail.c_str());
 }
 
-bool beginInfoTable(const char* id, float labelWidth) {
-    if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingFixedFit)) return false;
-    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, labelWidth);
-    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-    return true;
-}
-
 /// Right-aligned number in a table cell, so decimals line up.
 void numberCell(const std::string& text, const ImVec4* color = nullptr) {
     const float width = ImGui::CalcTextSize(text.c_str()).x;
@@ -94,11 +89,15 @@ std::string signedNumber(double value, int decimals, const char* minus) {
 }
 
 /// Share of the right side's height given to the patient panel below the 3D view.
-constexpr float kPatientPanelShare = 0.45f;
+// Share of the right side below the 3D view: the patient, the timeline and (not in patient
+// education) the window chart, which needs a row per contact.
+constexpr float kPatientPanelShare = 0.5f;
+constexpr float kPlainPatientPanelShare = 0.45f;
 
 }  // namespace
 
 void GuiApp::buildUi() {
+    layout_.widgets.clear();  // only what this frame draws can be clicked
     const ImGuiIO& io = ImGui::GetIO();
     const float width = io.DisplaySize.x, height = io.DisplaySize.y;
     const float statusHeight = ImGui::GetFrameHeight() + 8.0f * uiScale_;
@@ -108,9 +107,11 @@ void GuiApp::buildUi() {
 
     // Right side: the 3D view above, the patient (figure, response, timeline) below.
     const float rightWidth = width - leftWidth;
-    const float patientHeight = std::round((height - statusHeight) * kPatientPanelShare);
+    const float patientHeight =
+        std::round((height - statusHeight) * (ui_.mode == Mode::Patient ? kPlainPatientPanelShare : kPatientPanelShare));
     const float viewHeight = height - statusHeight - patientHeight;
-    if (ui_.mode != Mode::Patient) {
+    // The programmer's keys rest while the file dialog has the keyboard (Space, arrows, Enter).
+    if (ui_.mode != Mode::Patient && !ui_.caseFileBrowser.isOpen()) {
         if (const auto shortcut = readProgrammerShortcuts()) {
             if (shortcut->kind == ShortcutKind::ToggleStimulation) setStimulation(!sim_.stimulationOn);
             else stepSetting(shortcut->setting, shortcut->steps);
@@ -124,6 +125,7 @@ void GuiApp::buildUi() {
     drawViewPanel(leftWidth, 0.0f, rightWidth, viewHeight);
     drawPatientPanel(leftWidth, viewHeight, rightWidth, patientHeight);
     drawStatusBar(0.0f, height - statusHeight, width, statusHeight);
+    if (auto path = drawFileDialog("Open case file", ui_.caseFileBrowser, uiScale_, fonts_.unicode)) openCaseFile(*path);
 
     const ImVec2 scale = io.DisplayFramebufferScale;
     auto toPixels = [&](float x, float y, float w, float h) {
@@ -144,10 +146,6 @@ void GuiApp::drawLeftPanel(float x, float y, float width, float height) {
         drawContactsSection();
         ImGui::Spacing();
         drawEnergySection();
-        if (ui_.mode == Mode::Research) {
-            ImGui::Spacing();
-            drawResearchSection();
-        }
     }
     ImGui::End();
 }
@@ -160,16 +158,23 @@ void GuiApp::drawPatientSection() {
     ImGui::AlignTextToFramePadding();
     ImGui::TextColored(colors::kLabel, "Case");
     ImGui::SameLine(labelWidth + ImGui::GetStyle().CellPadding.x + ImGui::GetStyle().WindowPadding.x);
-    ImGui::SetNextItemWidth(-1.0f);
+    // The combo leaves room for the file button on the same line.
+    const char* openFileLabel = fonts_.unicode ? "Open file\xE2\x80\xA6" : "Open file...";
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float openFileWidth = ImGui::CalcTextSize(openFileLabel).x + 2.0f * style.FramePadding.x;
+    ImGui::SetNextItemWidth(-(openFileWidth + style.ItemSpacing.x));
     if (ImGui::BeginCombo("##case", c.id.c_str())) {
         for (const patient::Case& option : cases_) {
-            const bool selected = option.id == c.id;
+            const bool selected = option.id == c.id && sim_.caseFilePath.empty();
             const std::string label = option.id + "  \xC2\xB7  " + option.title;
             if (ImGui::Selectable(label.c_str(), selected)) openCase(option.id);
             if (selected) ImGui::SetItemDefaultFocus();
         }
         ImGui::EndCombo();
     }
+    ImGui::SameLine();
+    if (ImGui::Button(openFileLabel)) showCaseFileDialog();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open a case file (.json) from any folder");
     if (!ui_.caseError.empty()) wrappedColored(colors::kDanger, ui_.caseError);
 
     ImGui::Spacing();
@@ -205,8 +210,10 @@ void GuiApp::drawProgramSection() {
         ImGui::TextColored(colors::kLabel, "%s \xC2\xB7 %s", current ? "Current-controlled" : "Voltage-controlled",
                            program->monopolar() ? "monopolar (case is a pole)" : "bipolar");
     }
-    const float applyWidth = ImGui::CalcTextSize("Apply").x + 2.0f * ImGui::GetStyle().FramePadding.x;
-    ImGui::SetNextItemWidth(-(applyWidth + ImGui::GetStyle().ItemSpacing.x));
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttonsWidth = ImGui::CalcTextSize("Apply").x + ImGui::CalcTextSize("Copy").x + 4.0f * style.FramePadding.x +
+                               style.ItemSpacing.x;
+    ImGui::SetNextItemWidth(-(buttonsWidth + style.ItemSpacing.x));
     ImGui::PushFont(fonts_.bold);
     const bool enter = ImGui::InputText("##program", &ui_.programText, ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::PopFont();
@@ -217,6 +224,9 @@ void GuiApp::drawProgramSection() {
     ImGui::SameLine();
     const bool apply = ImGui::Button("Apply");
     if (enter || apply) applyProgramText();
+    ImGui::SameLine();
+    if (ImGui::Button("Copy") && program) ImGui::SetClipboardText(program->toString().c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy the running program's text: the dbsprog command line takes the same");
 
     if (!ui_.programError.empty()) {
         wrappedColored(colors::kDanger, ui_.programError);
@@ -236,10 +246,26 @@ void GuiApp::drawProgramSection() {
     ImGui::TextColored(colors::kMuted, "(Space)");
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Keys: Up/Down amplitude, Shift+Up/Down pulse width, PgUp/PgDn frequency, Space on/off");
+    if (sim_.rampElapsedS && program) {
+        // The soft start, as the generator reports it while it climbs.
+        ImGui::SameLine();
+        const std::string unit = program->mode == device::ControlMode::Voltage ? "V" : "mA";
+        const std::string text = strf("soft start %.2f of %.2f %s", deliveredAmplitude(), program->amplitude, unit.c_str());
+        ImGui::ProgressBar(static_cast<float>(std::clamp(*sim_.rampElapsedS / sim_.ipg.rampS, 0.0, 1.0)), ImVec2(-1.0f, 0.0f),
+                           text.c_str());
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Switched on, the generator climbs to the programmed amplitude over %.0f s.", sim_.ipg.rampS);
+    }
     if (program) {
         const LeadDiagramResult diagram = drawLeadDiagram("##leadDiagram", sim_.lead, sim_.ipg, *program,
                                                           contactCurrentsFor(sim_.lead, *sim_.report), uiScale_, true, fonts_.bold);
         if (diagram.edited) ui_.pendingProgram = *diagram.edited;
+        for (const DiagramHitBox& box : diagram.hitBoxes) {
+            if (box.contact.empty()) continue;
+            layout_.widgets["contact " + box.contact] = PixelRect{static_cast<int>(box.minX), static_cast<int>(box.minY),
+                                                                   static_cast<int>(box.maxX - box.minX),
+                                                                   static_cast<int>(box.maxY - box.minY)};
+        }
     }
 }
 
@@ -262,6 +288,7 @@ void GuiApp::drawSettingRow(const char* label, Setting setting) {
     const float spacing = ImGui::GetStyle().ItemInnerSpacing.x;
     ImGui::BeginDisabled(value <= range.min);
     if (ImGui::Button(minus, ImVec2(buttonSide, buttonSide))) stepSetting(setting, -1);
+    layout_.widgets[std::string(label) + " -"] = lastItemRect();
     ImGui::EndDisabled();
     ImGui::SameLine(0.0f, spacing);
 
@@ -279,6 +306,7 @@ void GuiApp::drawSettingRow(const char* label, Setting setting) {
     ImGui::SameLine(0.0f, spacing);
     ImGui::BeginDisabled(value >= range.max - 0.5 * range.step);
     if (ImGui::Button("+", ImVec2(buttonSide, buttonSide))) stepSetting(setting, +1);
+    layout_.widgets[std::string(label) + " +"] = lastItemRect();
     ImGui::EndDisabled();
     ImGui::EndDisabled();
     ImGui::PopID();
@@ -393,6 +421,43 @@ void GuiApp::drawContactsSection() {
         wrappedColored(color, warning.message);
         ImGui::EndGroup();
     }
+    drawImpedanceCheck();
+}
+
+void GuiApp::drawImpedanceCheck() {
+    ImGui::Spacing();
+    if (ImGui::Button("Check impedances")) checkImpedances();
+    layout_.widgets["Check impedances"] = lastItemRect();
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Each contact against the case, as the programmer's impedance check measures it.\n"
+                          "Below %.0f %s suggests a short circuit, above %.0f %s an open circuit (a broken wire).",
+                          device::kImpedanceShortOhm, ohm().c_str(), device::kImpedanceOpenOhm, ohm().c_str());
+    const auto& measured = sim_.contactImpedancesOhm;
+    if (!measured || measured->size() != sim_.lead.contacts.size()) return;
+    ImGui::SameLine();
+    ImGui::TextColored(colors::kMuted, "monopolar, contact to case");
+    // Contacts side by side, as many per row as fit: a directional lead's eight stay compact.
+    const float cellWidth = ImGui::CalcTextSize("10c  0000 \xCE\xA9  open").x + 2.0f * ImGui::GetStyle().CellPadding.x;
+    const int count = static_cast<int>(measured->size());
+    const int fit = std::clamp(static_cast<int>(ImGui::GetContentRegionAvail().x / cellWidth), 1, count);
+    const int rows = (count + fit - 1) / fit;
+    const int columns = (count + rows - 1) / rows;  // rows as even as they can be: 4 as 2 + 2, not 3 + 1
+    if (!ImGui::BeginTable("##impedances", columns, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) return;
+    for (std::size_t i = 0; i < measured->size(); ++i) {
+        ImGui::TableNextColumn();
+        const double value = (*measured)[i];
+        const bool shortCircuit = value < device::kImpedanceShortOhm, open = value > device::kImpedanceOpenOhm;
+        ImGui::PushFont(fonts_.bold);
+        ImGui::TextUnformatted(sim_.lead.contacts[i].name.c_str());
+        ImGui::PopFont();
+        ImGui::SameLine();
+        ImGui::TextColored(shortCircuit || open ? colors::kDanger : colors::kOk, "%.0f %s%s", value, ohm().c_str(),
+                           shortCircuit ? " short" : open ? " open" : "");
+    }
+    ImGui::EndTable();
+    const ImVec2 min = ImGui::GetItemRectMin(), size = ImGui::GetItemRectSize(), scale = ImGui::GetIO().DisplayFramebufferScale;
+    layout_.impedanceReadings = PixelRect{static_cast<int>(min.x * scale.x), static_cast<int>(min.y * scale.y),
+                                          static_cast<int>(size.x * scale.x), static_cast<int>(size.y * scale.y)};
 }
 
 void GuiApp::drawEnergySection() {
@@ -440,7 +505,12 @@ void GuiApp::drawStatusBar(float x, float y, float width, float height) {
         ImGui::AlignTextToFramePadding();
         ImGui::TextColored(colors::kCaution, "Training simulator \xE2\x80\x94 not for clinical decisions.");
         ImGui::SameLine();
-        ImGui::TextColored(colors::kMuted, "Case file: %s", sim_.patientCase.id.c_str());
+        // A case from elsewhere is named by its file: its id may repeat a shipped one.
+        const std::string caseSource = sim_.caseFilePath.empty()
+                                           ? sim_.patientCase.id
+                                           : std::filesystem::path(sim_.caseFilePath).filename().string();
+        ImGui::TextColored(colors::kMuted, "Case file: %s", caseSource.c_str());
+        if (!sim_.caseFilePath.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", sim_.caseFilePath.c_str());
         ImGui::SameLine(0.0f, 24.0f * uiScale_);
         ImGui::TextColored(colors::kLabel, "Mode");
         const std::pair<Mode, const char*> modes[] = {
@@ -491,15 +561,17 @@ void GuiApp::drawPatientPanel(float x, float y, float width, float height) {
     if (beginFixedPanel("Patient", x, y, width, height) && sim_.patient) {
         drawClockControls();
         ImGui::Separator();
-        // Figure | response | timeline (and the window chart outside patient mode).
-        const bool patientMode = ui_.mode == Mode::Patient;
+        // Figure | response | timeline (and the window chart outside patient mode). Research mode
+        // puts its numbers where the figure is, in sight without scrolling.
+        const bool patientMode = ui_.mode == Mode::Patient, research = ui_.mode == Mode::Research;
         if (ImGui::BeginTable("##patientColumns", 3, ImGuiTableFlags_SizingStretchProp)) {
-            ImGui::TableSetupColumn("figure", ImGuiTableColumnFlags_WidthStretch, patientMode ? 1.1f : 0.55f);
+            ImGui::TableSetupColumn("figure", ImGuiTableColumnFlags_WidthStretch, patientMode ? 1.1f : research ? 1.1f : 0.55f);
             ImGui::TableSetupColumn("response", ImGuiTableColumnFlags_WidthStretch, 1.0f);
             ImGui::TableSetupColumn("timeline", ImGuiTableColumnFlags_WidthStretch, patientMode ? 1.0f : 1.2f);
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            drawFigureSection();
+            if (research) drawResearchSection();
+            else drawFigureSection();
             ImGui::TableSetColumnIndex(1);
             drawResponseSection();
             ImGui::TableSetColumnIndex(2);
@@ -520,8 +592,6 @@ void GuiApp::drawResponseSection() {
 
     bool on = sim_.stimulationOn;
     if (ImGui::Checkbox("Stimulation on", &on)) setStimulation(on);
-    ImGui::SameLine();
-    ImGui::TextColored(colors::kMuted, "%s since the case opened", patient::formatDuration(sim_.patientState.timeS).c_str());
 
     if (ImGui::BeginTable("##severity", 2, ImGuiTableFlags_SizingFixedFit)) {
         ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 90.0f * uiScale_);
@@ -570,7 +640,7 @@ void GuiApp::drawFigureSection() {
     }
     // The figure moves in real time (tremor, phasic jerks) whatever the simulated clock does.
     const FigurePose pose = poseFor(regions, ImGui::GetTime());
-    const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y, 120.0f * uiScale_));
+    const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(cellHeightLeft(), 120.0f * uiScale_));
     const ImVec2 topLeft = ImGui::GetCursorScreenPos();
     drawPatientFigure(ImGui::GetWindowDrawList(), topLeft, size, pose);
     ImGui::Dummy(size);
@@ -586,9 +656,13 @@ void GuiApp::drawTimelineSection() {
     data.scaleName = sim_.patientCase.clinicalScale;
     data.nowS = sim_.patientState.timeS;
     data.baselineScore = sim_.patientCase.baselineSeverity;
-    const float available = ImGui::GetContentRegionAvail().y;
+    if (ui_.mode == Mode::Patient) {
+        data.plainWords = true;
+        data.scaleName = "How strong the symptoms are";
+    }
+    const float available = cellHeightLeft();
     const bool chart = ui_.mode != Mode::Patient;
-    const float plotHeight = std::max(100.0f * uiScale_, chart ? available * 0.55f : available);
+    const float plotHeight = std::max(100.0f * uiScale_, chart ? available * 0.5f : available);
     const ImVec2 size(ImGui::GetContentRegionAvail().x, plotHeight);
     const ImVec2 topLeft = ImGui::GetCursorScreenPos();
     drawTimelinePlot(ImGui::GetWindowDrawList(), topLeft, size, data);
@@ -624,12 +698,15 @@ void GuiApp::drawWindowChartSection() {
                 if (c.name == contact.name && c.polarity == device::Polarity::Cathode) row.active = true;
         data.contacts.push_back(std::move(row));
     }
-    ImGui::TextColored(colors::kLabel, "Therapeutic window per contact");
+    ImGui::TextColored(colors::kLabel, ui_.mode == Mode::Research ? "Therapeutic window" : "Therapeutic window per contact");
     if (ui_.mode == Mode::Research && !sim_.review) {
         ImGui::SameLine();
-        if (ImGui::SmallButton("Run automated review")) runReview();
+        if (ImGui::SmallButton("Run review")) runReview();
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("The automated monopolar review at this pulse width and frequency: each contact's\n"
+                              "efficacy and side-effect thresholds, drawn as outlines in the chart.");
     }
-    const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y, 80.0f * uiScale_));
+    const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(cellHeightLeft(), 80.0f * uiScale_));
     drawWindowChart(ImGui::GetWindowDrawList(), ImGui::GetCursorScreenPos(), size, data);
     ImGui::Dummy(size);
 }
@@ -647,6 +724,20 @@ void GuiApp::drawClockControls() {
     for (const FollowUp& visit : kFollowUps) {
         ImGui::SameLine();
         if (ImGui::SmallButton(visit.label)) advanceTime(visit.seconds);
+        layout_.widgets[visit.label] = lastItemRect();
+    }
+    // The simulated time, right-aligned on the follow-up row.
+    const std::string elapsed = ui_.mode == Mode::Patient
+                                    ? durationInWords(sim_.patientState.timeS) + " after the first setting"
+                                    : formatDuration(sim_.patientState.timeS) + " since the case opened";
+    const float textWidth = ImGui::CalcTextSize(elapsed.c_str()).x;
+    ImGui::SameLine();
+    const float right = ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetCursorPosX() + textWidth < right) {
+        ImGui::SetCursorPosX(right - textWidth);
+        ImGui::TextColored(colors::kMuted, "%s", elapsed.c_str());
+    } else {
+        ImGui::NewLine();
     }
 }
 

@@ -15,6 +15,7 @@
 #include "dbsprog/field/field_grid.hpp"
 #include "dbsprog/patient/case.hpp"
 #include "dbsprog/patient/virtual_patient.hpp"
+#include "gui/file_dialog.hpp"
 #include "render/orbit_camera.hpp"
 
 namespace dbsprog::gui {
@@ -36,6 +37,9 @@ struct TimelineSample {
 
 struct SimulationState {
     patient::Case patientCase;
+    /// The file the case was opened from when it lies outside the shipped patients folder;
+    /// "" for a shipped case (opened by id or from that folder).
+    std::string caseFilePath;
     device::Lead lead;
     device::Ipg ipg;
     /// The validated program and its check; nullopt only when the case's own program is refused.
@@ -46,6 +50,9 @@ struct SimulationState {
     /// The virtual patient (anatomy, conductor, axons, response), built when the case opens.
     std::shared_ptr<const patient::VirtualPatient> patient;
     bool stimulationOn = true;
+    /// Soft start (Ipg::rampS): seconds into the ramp since stimulation was switched on; nullopt
+    /// once the programmed amplitude is reached.
+    std::optional<double> rampElapsedS;
     /// What the running program does (stimulation off: the off evaluation). Follows `report`.
     patient::Evaluation evaluation;
     int evaluationRevision = 0;
@@ -62,6 +69,8 @@ struct SimulationState {
     };
     std::map<std::string, FoundThresholds> foundThresholds;
     std::optional<patient::Review> review;  ///< automated review (research mode), per case
+    /// The last impedance check: each lead contact against the case (Lead::contacts order), ohm.
+    std::optional<std::vector<double>> contactImpedancesOhm;
 
     // Research numbers.
     double patientBuildMs = 0.0;  ///< building the patient (unit potentials at every axon node)
@@ -87,11 +96,14 @@ struct UiState {
     double clockSpeed = 0.0;
     bool clockRunning = false;
     std::string exportMessage;  ///< research exports: what was written last
+    /// "Open file…" beside the case selector; keeps its folder between openings.
+    FileBrowser caseFileBrowser{ListingOptions{".json", false}};
 
     // Edits queued by widgets this frame; applied by GuiApp::applyPendingEdits().
     std::optional<std::string> pendingProgramText;  ///< "Apply" or Enter on the program field
     std::optional<device::Program> pendingProgram;  ///< from the -/+ buttons and sliders
     std::optional<std::string> pendingCaseId;       ///< from the case selector
+    std::optional<std::string> pendingCasePath;     ///< from the case file dialog
     std::optional<bool> pendingStimulation;         ///< the on/off switch
     std::optional<double> pendingAdvanceS;          ///< follow-up jumps ("+3 months")
     std::optional<double> pendingStress;            ///< the stress/fatigue slider, 0..1
@@ -110,7 +122,11 @@ struct FrameLayout {
     PixelRect patientPanel;  ///< figure, response, timeline (below the view)
     PixelRect figure;        ///< the patient figure, screen coordinates
     PixelRect timeline;      ///< the timeline plot, screen coordinates
+    PixelRect impedanceReadings;  ///< the impedance check's readings (empty before a check)
     PixelRect statusBar;
+    /// Clickable widgets by name, screen coordinates ("Amplitude +", "contact 2", "+3 months"):
+    /// where a scripted session (GuiApp::queueClick) clicks, as a user would.
+    std::map<std::string, PixelRect> widgets;
     int framebufferWidthPx = 0;
     int framebufferHeightPx = 0;
 };

@@ -342,37 +342,51 @@ void GuiApp::drawViewPanel(float x, float y, float width, float height) {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8.0f * uiScale_, 8.0f * uiScale_));
     if (!leadView_->hasAnatomySource()) {
         // Read when the view renders, after the frame's apply point, so a change shows in that frame.
-        leadView_->setAnatomySource(
-            [this] { return render::AnatomyScene{sim_.patient, &sim_.evaluation, sim_.evaluationRevision}; });
+        // A VTA grid finished in the background counts as a new evaluation: it brings the VTA surface.
+        leadView_->setAnatomySource([this] {
+            render::AnatomyView& anatomy = leadView_->anatomy();
+            anatomy.pollVtaGrid();
+            return render::AnatomyScene{sim_.patient, &sim_.evaluation, sim_.evaluationRevision + anatomy.vtaGridGeneration()};
+        });
     }
     leadView_->syncAnatomy(ui_.camera);
     render::AnatomyView& anatomy = leadView_->anatomy();
     if (beginFixedPanel("Lead view", x, y, width, height, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
         // Toolbar: view controls left; the lead's name right, shortened when space runs out.
+        // Patient education: plain names, no axes, grid or device model (issue 5: no jargon).
+        const bool plain = ui_.mode == Mode::Patient;
         ImGui::AlignTextToFramePadding();
         if (ImGui::Button("Reset view")) resetCamera();
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to the starting view (also: double-click, or R)");
-        ImGui::SameLine();
-        if (ImGui::Button(sim_.lead.directional ? "Face a (+x)" : "Front (+x)")) ui_.camera.setDirection(0.0f, 5.0f);
-        ImGui::SameLine();
-        if (ImGui::Button("Side (+y)")) ui_.camera.setDirection(90.0f, 5.0f);
-        ImGui::SameLine(0.0f, 2.0f * ImGui::GetStyle().ItemSpacing.x);
-        ImGui::Checkbox("Labels", &ui_.showLabels);
-        ImGui::SameLine();
-        ImGui::Checkbox("Grid", &ui_.showGrid);
+        if (!plain) {
+            ImGui::SameLine();
+            if (ImGui::Button(sim_.lead.directional ? "Face a (+x)" : "Front (+x)")) ui_.camera.setDirection(0.0f, 5.0f);
+            ImGui::SameLine();
+            if (ImGui::Button("Side (+y)")) ui_.camera.setDirection(90.0f, 5.0f);
+            ImGui::SameLine(0.0f, 2.0f * ImGui::GetStyle().ItemSpacing.x);
+            ImGui::Checkbox("Labels", &ui_.showLabels);
+            ImGui::SameLine();
+            ImGui::Checkbox("Grid", &ui_.showGrid);
+        }
         if (anatomy.patient()) {
             ImGui::SameLine(0.0f, 2.0f * ImGui::GetStyle().ItemSpacing.x);
-            ImGui::Checkbox("Anatomy", &anatomy.options.showStructures);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Structures around the lead (schematic atlas shapes)");
+            ImGui::Checkbox(plain ? "Brain areas" : "Anatomy", &anatomy.options.showStructures);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip(plain ? "The parts of the brain around the lead" : "Structures around the lead (schematic atlas shapes)");
             ImGui::SameLine();
-            ImGui::Checkbox("Fibres", &anatomy.options.showFibres);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pathway axons: bright and wide where they fire");
+            ImGui::Checkbox(plain ? "Nerve paths" : "Fibres", &anatomy.options.showFibres);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip(plain ? "Nerve fibres near the lead: bright where the stimulation reaches them" : "Pathway axons: bright and wide where they fire");
             ImGui::SameLine();
-            ImGui::Checkbox("Field", &anatomy.options.showField);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Field strength |E| on a slice through the lead, with the activation contour");
+            ImGui::Checkbox(plain ? "Reach" : "Field", &anatomy.options.showField);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip(plain ? "How far the stimulation reaches around the lead" : "Field strength |E| on a slice through the lead, with the activation contour");
+            ImGui::SameLine();
+            ImGui::Checkbox(plain ? "Reach in 3D" : "VTA", &anatomy.options.showVta);
+            if (ImGui::IsItemHovered()) {
+                if (plain) ImGui::SetTooltip("The space around the lead where the stimulation acts");
+                else ImGui::SetTooltip("Volume where the field exceeds the activation threshold, %.3g V/mm", anatomy.thresholdVPerMm());
+            }
         }
-        ImGui::SameLine(0.0f, 2.0f * ImGui::GetStyle().ItemSpacing.x);
-        {
+        if (!plain) {
+            ImGui::SameLine(0.0f, 2.0f * ImGui::GetStyle().ItemSpacing.x);
             const float right = ImGui::GetWindowContentRegionMax().x;
             const float available = right - ImGui::GetCursorPosX();
             std::string name = sim_.lead.displayName;
@@ -437,7 +451,60 @@ void GuiApp::drawViewPanel(float x, float y, float width, float height) {
     ImGui::PopStyleVar();
 }
 
+void GuiApp::drawPlainViewOverlay(float imageX, float imageY, float imageW, float imageH) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->PushClipRect(ImVec2(imageX, imageY), ImVec2(imageX + imageW, imageY + imageH), true);
+    const float pad = 8.0f * uiScale_, lineHeight = ImGui::GetTextLineHeight(), swatch = kSwatchWidthPx * uiScale_;
+    // What each colour means, in the words of the education panel.
+    struct Row {
+        Eigen::Vector3f rgb;
+        bool line;  ///< a stroke (fibres) rather than a patch
+        std::string text;
+    };
+    std::vector<Row> rows{{render::palette::kCathode, false, "The part of the lead that is switched on"}};
+    const render::AnatomyView& anatomy = leadView_->anatomy();
+    if (anatomy.patient() && anatomy.options.showFibres) {
+        const auto& pathways = anatomy.patient()->anatomy().pathways;
+        for (const patient::PathwayRole role : {patient::PathwayRole::Target, patient::PathwayRole::SideEffect}) {
+            const auto found = std::find_if(pathways.begin(), pathways.end(), [&](const patient::Pathway& p) { return p.role == role; });
+            if (found == pathways.end()) continue;
+            rows.push_back({Eigen::Vector3f(found->colour[0], found->colour[1], found->colour[2]), true,
+                            role == patient::PathwayRole::Target ? "Nerve paths the setting should calm (bright when reached)"
+                                                                  : "Nearby paths: reaching them causes side effects"});
+        }
+    }
+    if (anatomy.patient() && anatomy.options.showField) {
+        rows.push_back({render::fieldColour(1.0f), false, "How far the stimulation reaches"});
+    }
+    float textWidth = 0.0f;
+    for (const Row& row : rows) textWidth = std::max(textWidth, ImGui::CalcTextSize(row.text.c_str()).x);
+    const ImVec2 boxMin(imageX + 10.0f * uiScale_, imageY + 10.0f * uiScale_);
+    const ImVec2 boxMax(boxMin.x + 3.0f * pad + swatch + textWidth,
+                        boxMin.y + 2.0f * pad + static_cast<float>(rows.size()) * (lineHeight + kLegendRowGapPx));
+    draw->AddRectFilled(boxMin, boxMax, kLegendBackdrop, 4.0f);
+    float y = boxMin.y + pad;
+    for (const Row& row : rows) {
+        const float midY = y + 0.5f * lineHeight;
+        if (row.line) {
+            draw->AddLine(ImVec2(boxMin.x + pad, midY), ImVec2(boxMin.x + pad + swatch, midY), toU32(lifted(row.rgb, 0.35f)),
+                          3.0f * uiScale_);
+        } else {
+            draw->AddRectFilled(ImVec2(boxMin.x + pad, midY - 0.5f * swatch), ImVec2(boxMin.x + pad + swatch, midY + 0.5f * swatch),
+                                toU32(row.rgb), 2.0f);
+        }
+        draw->AddText(ImVec2(boxMin.x + 2.0f * pad + swatch, y), kLegendText, row.text.c_str());
+        y += lineHeight + kLegendRowGapPx;
+    }
+    draw->AddText(ImVec2(imageX + 10.0f * uiScale_, imageY + imageH - lineHeight - 8.0f * uiScale_), IM_COL32(150, 158, 168, 230),
+                  "Drag to turn the picture  \xC2\xB7  Wheel to zoom  \xC2\xB7  Double-click to go back");
+    draw->PopClipRect();
+}
+
 void GuiApp::drawViewOverlay(float imageX, float imageY, float imageW, float imageH) {
+    if (ui_.mode == Mode::Patient) {
+        drawPlainViewOverlay(imageX, imageY, imageW, imageH);
+        return;
+    }
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->PushClipRect(ImVec2(imageX, imageY), ImVec2(imageX + imageW, imageY + imageH), true);
     const float pad = 6.0f * uiScale_;

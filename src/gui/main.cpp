@@ -128,7 +128,9 @@ int main(int argc, char** argv) {
             if (settings.clockSpeed > 0.0) app.ui().clockSpeed = settings.clockSpeed;
             const int code = app.runUntilClosed();
             settings.mode = app.ui().mode;
-            settings.caseId = app.simulation().patientCase.id;
+            // A case opened from a file elsewhere is not remembered: its id may be unknown to, or
+            // name another case in, the shipped list the next start looks it up in.
+            if (app.simulation().caseFilePath.empty()) settings.caseId = app.simulation().patientCase.id;
             settings.showLabels = app.ui().showLabels;
             settings.showGrid = app.ui().showGrid;
             settings.clockSpeed = app.ui().clockSpeed;

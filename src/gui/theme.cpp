@@ -88,6 +88,7 @@ void applyTheme(float scale) {
     c[ImGuiCol_WindowBg] = ImVec4(0.115f, 0.125f, 0.140f, 1.00f);
     c[ImGuiCol_ChildBg] = ImVec4(0.095f, 0.105f, 0.120f, 1.00f);
     c[ImGuiCol_PopupBg] = ImVec4(0.10f, 0.11f, 0.13f, 0.98f);
+    c[ImGuiCol_ModalWindowDimBg] = ImVec4(0.0f, 0.0f, 0.0f, 0.45f);  // darken behind a modal, not a grey wash
     c[ImGuiCol_Border] = ImVec4(0.22f, 0.25f, 0.28f, 1.00f);
     c[ImGuiCol_FrameBg] = ImVec4(0.17f, 0.19f, 0.22f, 1.00f);
     c[ImGuiCol_FrameBgHovered] = ImVec4(0.21f, 0.24f, 0.28f, 1.00f);

@@ -140,6 +140,25 @@ std::string formatDuration(double seconds) {
     return buffer;
 }
 
+std::string durationInWords(double seconds) {
+    if (!std::isfinite(seconds)) return "-";
+    const double s = std::max(0.0, seconds);
+    struct Unit {
+        double seconds;
+        const char* one;
+        const char* many;
+    };
+    // Largest first; a span is told in the largest unit it fills at least once.
+    constexpr Unit kUnits[] = {{kYear, "year", "years"}, {kMonth, "month", "months"}, {kWeek, "week", "weeks"},
+                               {kDay, "day", "days"},   {kHour, "hour", "hours"},     {kMinute, "minute", "minutes"}};
+    for (const Unit& unit : kUnits) {
+        if (s + 1e-9 < unit.seconds) continue;
+        const long count = std::max(1L, static_cast<long>(std::floor(s / unit.seconds + 1e-9)));
+        return std::to_string(count) + " " + (count == 1 ? unit.one : unit.many);
+    }
+    return "a few seconds";
+}
+
 std::pair<double, double> timelineRange(const TimelineData& data) {
     double start = 0.0, end = std::isfinite(data.nowS) ? data.nowS : 0.0;
     if (!data.samples.empty()) {
@@ -165,7 +184,8 @@ void drawTimelinePlot(ImDrawList* dl, ImVec2 topLeft, ImVec2 size, const Timelin
     const float flagHeight = std::round(fontSize * 0.7f);
     const float plotHeight = size.y - 2.0f * fontSize - 2.0f * pad - flagHeight - 2.0f;
     const std::vector<AxisTick> valueTicks =
-        chooseValueTicks(scaleMax, std::clamp(static_cast<int>(plotHeight / (kValueTickSpacingEm * fontSize)) + 1, 2, 7));
+        data.plainWords ? std::vector<AxisTick>{{0.0, "none"}, {scaleMax, "severe"}}
+                        : chooseValueTicks(scaleMax, std::clamp(static_cast<int>(plotHeight / (kValueTickSpacingEm * fontSize)) + 1, 2, 7));
     float labelWidth = 0.0f;
     for (const AxisTick& tick : valueTicks) labelWidth = std::max(labelWidth, font->CalcTextSizeA(fontSize, FLT_MAX, 0.0f, tick.label.c_str()).x);
     const ImVec2 plotMin{topLeft.x + labelWidth + 2.0f * pad, topLeft.y + fontSize + pad + flagHeight + 2.0f};
@@ -213,7 +233,8 @@ void drawTimelinePlot(ImDrawList* dl, ImVec2 topLeft, ImVec2 size, const Timelin
         const float y = std::round(yOf(data.baselineScore)) + 0.5f;
         dashedLine(dl, {plotMin.x, y}, {plotMax.x, y}, style.baseline, 1.5f, 6.0f, 4.0f);
         char text[64];
-        std::snprintf(text, sizeof text, "off %s", trimmedNumber(std::round(data.baselineScore * 10.0) / 10.0).c_str());
+        if (data.plainWords) std::snprintf(text, sizeof text, "without stimulation");
+        else std::snprintf(text, sizeof text, "off %s", trimmedNumber(std::round(data.baselineScore * 10.0) / 10.0).c_str());
         const ImVec2 textSize = font->CalcTextSizeA(fontSize, FLT_MAX, 0.0f, text);
         const float above = y - textSize.y - 1.0f;
         // Right-aligned, but left of the "now" line when that is near the right edge.
@@ -264,7 +285,7 @@ void drawTimelinePlot(ImDrawList* dl, ImVec2 topLeft, ImVec2 size, const Timelin
                              io.MousePos.y >= poleTop.y - 3.0f && io.MousePos.y <= plotMax.y;
         if (hovered) {
             if (!hoveredMarkers.empty()) hoveredMarkers += "\n";
-            hoveredMarkers += formatDuration(time) + ":  " + label;
+            hoveredMarkers += data.plainWords ? durationInWords(time) + ": setting changed" : formatDuration(time) + ":  " + label;
         }
     }
 
@@ -293,7 +314,8 @@ void drawTimelinePlot(ImDrawList* dl, ImVec2 topLeft, ImVec2 size, const Timelin
             const double score = scoreAt(data.samples, t);
             dl->AddLine({io.MousePos.x, plotMin.y}, {io.MousePos.x, plotMax.y}, withAlpha(style.now, 0.35f));
             dl->AddCircleFilled({io.MousePos.x, yOf(score)}, style.lineThickness * 1.8f, style.line);
-            ImGui::SetTooltip("%s  \xC2\xB7  %.1f %s", formatDuration(t).c_str(), score, data.scaleName.c_str());
+            if (data.plainWords) ImGui::SetTooltip("%s after the first setting", durationInWords(t).c_str());
+            else ImGui::SetTooltip("%s  \xC2\xB7  %.1f %s", formatDuration(t).c_str(), score, data.scaleName.c_str());
         }
     }
 }

@@ -17,6 +17,9 @@ struct TimelineData {
     std::string scaleName;                                   ///< "BFMDRS movement"
     double nowS = 0.0;                                       ///< the present simulated time
     double baselineScore = -1.0;                             ///< score off stimulation; < 0 hides the line
+    /// Patient education: the value axis in words ("none" .. "severe"), the baseline called
+    /// "without stimulation", changes and the readout without scores or program text.
+    bool plainWords = false;
 };
 
 /// One tick of an axis: where, and what its label says.
@@ -39,6 +42,9 @@ std::vector<AxisTick> chooseValueTicks(double maxValue, int maxTicks = 7);
 /// A span in the largest units that keep it readable: "45 s", "12 min", "3 h 20 min", "2 d 4 h",
 /// "3 w 2 d", "5 mo". For tooltips and the cursor readout.
 std::string formatDuration(double seconds);
+/// The same span for a patient, in whole words of its largest unit: "a few seconds", "5 minutes",
+/// "1 hour", "3 days", "2 weeks", "3 months", "1 year".
+std::string durationInWords(double seconds);
 
 /// The time range the plot shows: from the first sample (or 0) to the latest of now, the last
 /// sample and the last marker, at least kMinTimelineSpanS long.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "gui/gui_state.hpp"
 #include "gui/theme.hpp"
 
 namespace dbsprog::gui {
@@ -65,6 +66,20 @@ void infoRow(const char* label, const std::string& value, const ImVec4* valueCol
     wrappedText(value);
     if (valueColor) ImGui::PopStyleColor();
 }
+
+bool beginInfoTable(const char* id, float labelWidth) {
+    if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingFixedFit)) return false;
+    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, labelWidth);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    return true;
+}
+
+PixelRect lastItemRect() {
+    const ImVec2 min = ImGui::GetItemRectMin(), size = ImGui::GetItemRectSize();
+    return PixelRect{static_cast<int>(min.x), static_cast<int>(min.y), static_cast<int>(size.x), static_cast<int>(size.y)};
+}
+
+float cellHeightLeft() { return std::max(0.0f, ImGui::GetContentRegionAvail().y - ImGui::GetStyle().CellPadding.y); }
 
 bool beginFixedPanel(const char* name, float x, float y, float width, float height, ImGuiWindowFlags extraFlags) {
     ImGui::SetNextWindowPos(ImVec2(x, y));

@@ -2,15 +2,20 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <thread>
 #include <utility>
 
 #include <Eigen/Geometry>
+
+#include "dbsprog/field/homogeneous_conductor.hpp"
+#include "dbsprog/field/isosurface.hpp"
 
 namespace dbsprog::render {
 namespace {
@@ -58,6 +63,20 @@ constexpr float kShellRimOpacity = 0.55f;
 constexpr float kSliceVeilOpacity = 0.30f;
 constexpr float kSliceActiveOpacity = 0.50f;
 constexpr float kContourWidthPx = 1.8f;
+
+// VTA grid: a cube around the contacts' centre, as the research-mode VTA grid. 20 mm holds a VTA of
+// 10 mA on an end contact (radius ~4.5 mm for a point source in 0.2 S/m at 0.2 V/mm; a larger one is cut
+// open at the faces); 0.5 mm puts ~10 cells across a VTA a few mm wide (smooth with gradient normals),
+// keeps the surface to a few thousand triangles and an update to ~2-3 ms.
+constexpr double kVtaCubeSideMm = 20.0;
+constexpr double kVtaSpacingMm = 0.5;
+// VTA surface: faint faces so the active contact and the firing fibres inside it stay readable, a
+// stronger silhouette to outline its extent.
+constexpr float kVtaFaceOpacity = 0.16f;
+constexpr float kVtaRimOpacity = 0.62f;
+// Points this close in distance from the axis and in z share one axisymmetric evaluation (grid points
+// differ only by rounding; any real difference is far larger).
+constexpr double kSameMeridianPointMm = 1e-6;
 
 // Framing: structures whose box reaches within this distance of the contacts' centre are kept in view.
 constexpr float kFramingReachMm = 8.0f;
@@ -125,7 +144,75 @@ void fillInsideLead(std::vector<float>& magnitude, int width, int height) {
     }
 }
 
+/// The conductor's unit fields through its rotational symmetry: for a ring-only lead in homogeneous
+/// tissue they depend only on the distance from the axis and z, so grid points sharing those (about
+/// eight per distinct pair on a grid centred on the axis) are evaluated once, on the meridian y = 0,
+/// and the radial gradient turned toward each point. Exact: the conductor does the same internally.
+class AxisymmetricSampling final : public field::VolumeConductor {
+public:
+    explicit AxisymmetricSampling(const field::VolumeConductor& base) : base_(base) {}
+
+    /// A homogeneous conductor solved with one angular sector (a ring-only lead) is axisymmetric.
+    static bool applies(const field::VolumeConductor& conductor) {
+        const auto* homogeneous = dynamic_cast<const field::HomogeneousConductor*>(&conductor);
+        return homogeneous != nullptr && homogeneous->stats().sectors == 1;
+    }
+
+    const device::Lead& lead() const override { return base_.lead(); }
+    std::string description() const override { return base_.description(); }
+    Eigen::MatrixXd contactPotentialsVPerMa() const override { return base_.contactPotentialsVPerMa(); }
+    bool insideLead(const Eigen::Vector3d& pointMm) const override { return base_.insideLead(pointMm); }
+
+    field::UnitFields unitFields(const Eigen::Matrix3Xd& pointsMm, bool withGradient, int threads) const override {
+        const Eigen::Index n = pointsMm.cols();
+        // Distinct (rho, z) pairs in order of first appearance, so the result is deterministic.
+        std::map<std::pair<long long, long long>, Eigen::Index> distinct;
+        std::vector<Eigen::Index> pairOf(static_cast<std::size_t>(n));
+        std::vector<Eigen::Vector3d> meridian;
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const double rho = std::hypot(pointsMm(0, i), pointsMm(1, i)), z = pointsMm(2, i);
+            const auto key = std::make_pair(std::llround(rho / kSameMeridianPointMm), std::llround(z / kSameMeridianPointMm));
+            const auto [it, added] = distinct.emplace(key, static_cast<Eigen::Index>(meridian.size()));
+            if (added) meridian.emplace_back(rho, 0.0, z);
+            pairOf[static_cast<std::size_t>(i)] = it->second;
+        }
+        Eigen::Matrix3Xd meridianPoints(3, static_cast<Eigen::Index>(meridian.size()));
+        for (std::size_t m = 0; m < meridian.size(); ++m) meridianPoints.col(static_cast<Eigen::Index>(m)) = meridian[m];
+        const field::UnitFields onMeridian = base_.unitFields(meridianPoints, withGradient, threads);
+
+        field::UnitFields out;
+        const Eigen::Index contacts = onMeridian.potentialVPerMa.cols();
+        out.potentialVPerMa.resize(n, contacts);
+        if (withGradient)
+            for (auto& g : out.gradientVPerMmPerMa) g.resize(n, contacts);
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const Eigen::Index m = pairOf[static_cast<std::size_t>(i)];
+            out.potentialVPerMa.row(i) = onMeridian.potentialVPerMa.row(m);
+            if (!withGradient) continue;
+            // On the meridian x is radial; on the axis the radial part vanishes by symmetry.
+            const double rho = std::hypot(pointsMm(0, i), pointsMm(1, i));
+            const double cosine = rho > 0.0 ? pointsMm(0, i) / rho : 0.0, sine = rho > 0.0 ? pointsMm(1, i) / rho : 0.0;
+            out.gradientVPerMmPerMa[0].row(i) = cosine * onMeridian.gradientVPerMmPerMa[0].row(m);
+            out.gradientVPerMmPerMa[1].row(i) = sine * onMeridian.gradientVPerMmPerMa[0].row(m);
+            out.gradientVPerMmPerMa[2].row(i) = onMeridian.gradientVPerMmPerMa[2].row(m);
+        }
+        return out;
+    }
+
+private:
+    const field::VolumeConductor& base_;
+};
+
 }  // namespace
+
+/// A VTA grid built in a background thread. The thread writes `grid` and `buildMs`, then sets `done`;
+/// the GL thread reads them only after joining it.
+struct AnatomyView::VtaGridJob {
+    std::thread thread;
+    std::atomic<bool> done{false};
+    std::unique_ptr<const field::FieldGrid> grid;  ///< null if the build failed
+    double buildMs = 0.0;
+};
 
 // ---- CPU parts ----
 
@@ -292,7 +379,8 @@ CameraPose poseFraming(const CameraPose& home, float contactsMinZMm, float conta
 AnatomyView::AnatomyView()
     : shellShader_(ShaderProgram::fromEmbedded("shell.vert", "shell.frag")),
       fibreShader_(ShaderProgram::fromEmbedded("fibre.vert", "fibre.frag")),
-      sliceShader_(ShaderProgram::fromEmbedded("field_slice.vert", "field_slice.frag")) {
+      sliceShader_(ShaderProgram::fromEmbedded("field_slice.vert", "field_slice.frag")),
+      vtaShader_(ShaderProgram::fromEmbedded("vta.vert", "vta.frag")) {
     // The colour map as a texture, so the shader and the GUI legend (fieldColour) agree.
     std::vector<std::uint8_t> texels(static_cast<std::size_t>(kColourMapTexels) * 3);
     for (int i = 0; i < kColourMapTexels; ++i) {
@@ -314,8 +402,20 @@ AnatomyView::AnatomyView()
     glBindTexture(GL_TEXTURE_2D, 0);
 }
 
+AnatomyView::~AnatomyView() {
+    // Joined, not detached: a build still running as the program exits would race its teardown.
+    if (vtaJob_) retiredVtaJobs_.push_back(std::move(vtaJob_));
+    for (const auto& job : retiredVtaJobs_) job->thread.join();
+}
+
 void AnatomyView::setPatient(std::shared_ptr<const patient::VirtualPatient> patient, float sliceYawDeg) {
     patient_ = std::move(patient);
+    if (vtaJob_) retiredVtaJobs_.push_back(std::move(vtaJob_));  // another patient's: left to finish
+    vtaGrid_.reset();
+    vtaLeadFill_.clear();
+    vtaMesh_ = GpuMesh();
+    vtaVolumeMm3_ = 0.0;
+    vtaGridBuildMs_ = 0.0;
     structures_.clear();
     structureMeshes_.clear();
     fibreIndexCount_ = 0;
@@ -328,6 +428,7 @@ void AnatomyView::setPatient(std::shared_ptr<const patient::VirtualPatient> pati
     buildStructures();
     buildFibres();
     buildSlice(sliceYawDeg);
+    buildVtaGrid();
 }
 
 void AnatomyView::buildStructures() {
@@ -449,8 +550,126 @@ void AnatomyView::buildSlice(float sliceYawDeg) {
     glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
+void AnatomyView::buildVtaGrid() {
+    const device::Lead& lead = patient_->lead();
+    double zMin = 0.0, zMax = 0.0;
+    for (std::size_t c = 0; c < lead.contacts.size(); ++c) {
+        zMin = c == 0 ? lead.contacts[c].zMinMm : std::min(zMin, lead.contacts[c].zMinMm);
+        zMax = c == 0 ? lead.contacts[c].zMaxMm : std::max(zMax, lead.contacts[c].zMaxMm);
+    }
+    const field::RegionGrid region =
+        field::RegionGrid::cube(Eigen::Vector3d(0.0, 0.0, 0.5 * (zMin + zMax)), kVtaCubeSideMm, kVtaSpacingMm);
+    const auto hardwareThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (AxisymmetricSampling::applies(patient_->conductor())) {
+        const auto start = std::chrono::steady_clock::now();
+        vtaGrid_ = std::make_unique<const field::FieldGrid>(AxisymmetricSampling(patient_->conductor()), region, hardwareThreads);
+        prepareVtaLeadFill();
+        vtaGridBuildMs_ = millisecondsSince(start);
+        return;
+    }
+    // Seconds of work for a segmented lead: in the background, leaving a core to the window (one
+    // thread on a two-core machine).
+    auto job = std::make_shared<VtaGridJob>();
+    job->thread = std::thread([job = job.get(), conductor = patient_->sharedConductor(), region,
+                               threads = std::max(1, hardwareThreads - 1)] {
+        const auto start = std::chrono::steady_clock::now();
+        try {
+            job->grid = std::make_unique<const field::FieldGrid>(*conductor, region, threads);
+        } catch (const std::exception&) {
+            job->grid.reset();  // no VTA surface rather than a crash on a worker thread
+        }
+        job->buildMs = millisecondsSince(start);
+        job->done.store(true, std::memory_order_release);
+    });
+    vtaJob_ = std::move(job);
+}
+
+void AnatomyView::takeVtaGrid() {
+    vtaJob_->thread.join();
+    vtaGrid_ = std::move(vtaJob_->grid);
+    vtaGridBuildMs_ = vtaJob_->buildMs;
+    vtaJob_.reset();
+    ++vtaGridGeneration_;
+    prepareVtaLeadFill();
+}
+
+void AnatomyView::prepareVtaLeadFill() {
+    vtaLeadFill_.clear();
+    if (!vtaGrid_) return;
+    const field::RegionGrid& g = vtaGrid_->grid();
+    std::vector<unsigned char> known(g.voxelCount(), 1);
+    std::vector<std::array<int, 3>> pending;
+    for (int k = 0; k < g.dims[2]; ++k)
+        for (int j = 0; j < g.dims[1]; ++j)
+            for (int i = 0; i < g.dims[0]; ++i)
+                if (patient_->conductor().insideLead(g.pointMm(i, j, k))) {
+                    known[g.index(i, j, k)] = 0;
+                    pending.push_back({i, j, k});
+                }
+    // Inward from the lead's surface, one ring of voxels per pass: each takes its known in-layer neighbours.
+    while (!pending.empty()) {
+        std::vector<std::array<int, 3>> still;
+        const std::size_t filledBefore = vtaLeadFill_.size();
+        for (const auto& [i, j, k] : pending) {
+            LeadFill fill{g.index(i, j, k), {}};
+            for (int nj = std::max(0, j - 1); nj <= std::min(g.dims[1] - 1, j + 1); ++nj)
+                for (int ni = std::max(0, i - 1); ni <= std::min(g.dims[0] - 1, i + 1); ++ni)
+                    if (known[g.index(ni, nj, k)]) fill.from.push_back(g.index(ni, nj, k));
+            if (fill.from.empty()) still.push_back({i, j, k});
+            else vtaLeadFill_.push_back(std::move(fill));
+        }
+        if (vtaLeadFill_.size() == filledBefore) break;  // a layer all lead: nothing to fill from
+        for (std::size_t f = filledBefore; f < vtaLeadFill_.size(); ++f) known[vtaLeadFill_[f].voxel] = 1;
+        pending = std::move(still);
+    }
+}
+
+bool AnatomyView::pollVtaGrid() {
+    // Earlier patients' builds: joined once finished, so threads do not pile up.
+    for (auto it = retiredVtaJobs_.begin(); it != retiredVtaJobs_.end();) {
+        if ((*it)->done.load(std::memory_order_acquire)) {
+            (*it)->thread.join();
+            it = retiredVtaJobs_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (!vtaJob_ || !vtaJob_->done.load(std::memory_order_acquire)) return false;
+    takeVtaGrid();
+    return true;
+}
+
+void AnatomyView::waitForVtaGrid() {
+    if (vtaJob_) takeVtaGrid();
+}
+
+void AnatomyView::updateVta(const Eigen::VectorXd& currentsMa) {
+    const auto start = std::chrono::steady_clock::now();
+    vtaMesh_ = GpuMesh();
+    vtaVolumeMm3_ = 0.0;
+    if (!vtaGrid_ || currentsMa.size() != vtaGrid_->contactCount()) return;
+    std::vector<float> magnitude = vtaGrid_->fieldMagnitude(currentsMa);
+    // The volume from the field as it is (zero in the lead), as the voxel count takes it.
+    vtaVolumeMm3_ = field::extractIsosurface(vtaGrid_->grid(), magnitude, thresholdVPerMm_).enclosedVolumeMm3();
+    for (const LeadFill& fill : vtaLeadFill_) {
+        float sum = 0.0f;
+        for (const std::size_t n : fill.from) sum += magnitude[n];
+        magnitude[fill.voxel] = sum / static_cast<float>(fill.from.size());
+    }
+    const field::IsoSurface surface = field::extractIsosurface(vtaGrid_->grid(), magnitude, thresholdVPerMm_);
+    if (!surface.empty()) {
+        MeshData mesh;
+        mesh.vertices.reserve(surface.positionsMm.size());
+        for (std::size_t v = 0; v < surface.positionsMm.size(); ++v) mesh.addVertex(surface.positionsMm[v], surface.normals[v]);
+        mesh.indices = surface.indices;
+        vtaMesh_ = GpuMesh(mesh);
+    }
+    vtaEvaluationMs_ = millisecondsSince(start);
+}
+
 void AnatomyView::setEvaluation(const patient::Evaluation& evaluation) {
     if (!patient_) return;
+    pollVtaGrid();
     const auto start = std::chrono::steady_clock::now();
 
     // Axons: the evaluation's flags when they belong to this patient's engine, else all quiet.
@@ -466,30 +685,32 @@ void AnatomyView::setEvaluation(const patient::Evaluation& evaluation) {
     glBufferSubData(GL_TEXTURE_BUFFER, 0, static_cast<GLsizeiptr>(fired.size()), fired.data());
     glBindBuffer(GL_TEXTURE_BUFFER, 0);
 
-    // Field: one superposition of the unit fields at the slice's texels.
-    const auto texels = static_cast<std::size_t>(slice_.widthTexels) * slice_.heightTexels;
-    std::vector<float> magnitude(texels, 0.0f);
-    sliceMaxVPerMm_ = 0.0f;
-    if (sliceSolutions_ && evaluation.stimulating) {
-        Eigen::VectorXd currentsMa;
+    Eigen::VectorXd currentsMa;
+    if (evaluation.stimulating) {
         try {
             currentsMa = patient_->contactCurrentsMa(evaluation.program);
         } catch (const std::exception&) {
             currentsMa.resize(0);  // not a program this lead runs: show no field rather than fail the frame
         }
-        if (currentsMa.size() == sliceSolutions_->contactCount()) {
-            const Eigen::VectorXd e = sliceSolutions_->fieldMagnitudeVPerMm(currentsMa);
-            for (std::size_t i = 0; i < texels; ++i) {
-                const double value = e[static_cast<Eigen::Index>(i)];
-                magnitude[i] = std::isfinite(value) ? static_cast<float>(value) : kInsideLead;
-                sliceMaxVPerMm_ = std::max(sliceMaxVPerMm_, magnitude[i]);
-            }
-            fillInsideLead(magnitude, slice_.widthTexels, slice_.heightTexels);
+    }
+
+    // Field: one superposition of the unit fields at the slice's texels.
+    const auto texels = static_cast<std::size_t>(slice_.widthTexels) * slice_.heightTexels;
+    std::vector<float> magnitude(texels, 0.0f);
+    sliceMaxVPerMm_ = 0.0f;
+    if (sliceSolutions_ && currentsMa.size() == sliceSolutions_->contactCount()) {
+        const Eigen::VectorXd e = sliceSolutions_->fieldMagnitudeVPerMm(currentsMa);
+        for (std::size_t i = 0; i < texels; ++i) {
+            const double value = e[static_cast<Eigen::Index>(i)];
+            magnitude[i] = std::isfinite(value) ? static_cast<float>(value) : kInsideLead;
+            sliceMaxVPerMm_ = std::max(sliceMaxVPerMm_, magnitude[i]);
         }
+        fillInsideLead(magnitude, slice_.widthTexels, slice_.heightTexels);
     }
     glBindTexture(GL_TEXTURE_2D, fieldTexture_.id());
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, slice_.widthTexels, slice_.heightTexels, GL_RED, GL_FLOAT, magnitude.data());
     glBindTexture(GL_TEXTURE_2D, 0);
+    updateVta(currentsMa);
     evaluationMs_ = millisecondsSince(start);
 }
 
@@ -506,6 +727,8 @@ void AnatomyView::drawTranslucent(const OrbitCamera& camera, float aspect, const
     glDepthMask(GL_FALSE);
     auto drawLayers = [&](const Eigen::Vector4f& keep) {
         if (options.showFibres) drawFibres(camera, aspect, viewportPx, false, keep);
+        // The VTA lies mostly inside the structures: its near side is behind theirs.
+        if (options.showVta) drawVta(camera, aspect, keep);
         if (options.showStructures) drawStructures(camera, aspect, keep);
     };
     if (options.showField && sliceMaxVPerMm_ > 0.0f) {
@@ -602,6 +825,24 @@ void AnatomyView::drawStructures(const OrbitCamera& camera, float aspect, const 
         shader.set("uBaseColor", structures_[i].colour);
         structureMeshes_[i].draw();
     }
+    glDisable(GL_CULL_FACE);
+}
+
+void AnatomyView::drawVta(const OrbitCamera& camera, float aspect, const Eigen::Vector4f& keep) {
+    if (vtaMesh_.indexCount() == 0) return;
+    ShaderProgram& shader = vtaShader_;
+    shader.use();
+    shader.set("uView", camera.view());
+    shader.set("uProjection", camera.projection(aspect));
+    shader.set("uClipPlane", keep);
+    // The field colour map's colour at the threshold: the surface is the slice's contour in 3D.
+    shader.set("uBaseColor", fieldColour(fieldScalePosition(static_cast<float>(thresholdVPerMm_))));
+    shader.set("uFaceOpacity", kVtaFaceOpacity);
+    shader.set("uRimOpacity", kVtaRimOpacity);
+    // Near side only, as the shells: the far side would double the fill cost.
+    glEnable(GL_CULL_FACE);
+    glCullFace(GL_BACK);
+    vtaMesh_.draw();
     glDisable(GL_CULL_FACE);
 }
 

@@ -4,14 +4,18 @@
 ///  - pathways' axons as screen-space ribbons in their pathway's colour, firing axons wide and
 ///    bright, the others thin and dim;
 ///  - the field magnitude |E| on a slice through the lead axis, on a perceptual colour scale with
-///    the activation-threshold contour.
-/// Built once per patient (meshes, ribbons and the slice's unit solutions: the expensive step);
-/// recoloured once per evaluation (one upload of per-axon flags and one superposition).
+///    the activation-threshold contour;
+///  - the VTA: the translucent isosurface |E| = activation threshold, from a 3D grid around the contacts.
+/// Built once per patient (meshes, ribbons and the slice's and VTA grid's unit solutions: the expensive
+/// step); recoloured once per evaluation (one upload of per-axon flags, one superposition for the slice
+/// and one for the VTA grid, whose isosurface is re-extracted).
 #include <Eigen/Core>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "dbsprog/field/field_grid.hpp"
 #include "dbsprog/field/unit_solutions.hpp"
 #include "dbsprog/patient/virtual_patient.hpp"
 #include "render/gl_objects.hpp"
@@ -102,6 +106,7 @@ struct AnatomyViewOptions {
     bool showStructures = true;
     bool showFibres = true;
     bool showField = true;
+    bool showVta = true;  ///< the isosurface |E| = activation threshold
     float pixelScale = 1.0f;  ///< framebuffer pixels per screen pixel (ribbon widths)
 };
 
@@ -109,12 +114,29 @@ class AnatomyView {
 public:
     /// Compiles the shaders; needs a current OpenGL 3.3 core context. Throws std::runtime_error.
     AnatomyView();
+    /// Waits for a VTA grid still building in the background.
+    ~AnatomyView();
+    AnatomyView(const AnatomyView&) = delete;
+    AnatomyView& operator=(const AnatomyView&) = delete;
 
     /// Builds structures, fibre ribbons and the slice's unit solutions for `patient` (null: clears).
     /// The slice faces a camera at `sliceYawDeg`. The expensive step: call once per case.
     void setPatient(std::shared_ptr<const patient::VirtualPatient> patient, float sliceYawDeg);
-    /// Recolours the axons and superposes the slice's field for `evaluation` (of this patient).
+    /// Recolours the axons, superposes the slice's field and re-extracts the VTA surface for
+    /// `evaluation` (of this patient).
     void setEvaluation(const patient::Evaluation& evaluation);
+
+    /// The VTA grid: built in setPatient when the conductor is axisymmetric (ring-only lead,
+    /// homogeneous tissue: a fraction of a second), otherwise in a background thread so a case switch
+    /// stays responsive; the surface appears with the first setEvaluation after it is ready.
+    /// Takes a finished background grid (non-blocking, GL thread); true when one was taken.
+    bool pollVtaGrid();
+    /// Blocks until the background grid (if any) is finished, then takes it (tests, screenshots).
+    void waitForVtaGrid();
+    bool vtaGridReady() const { return vtaGrid_ != nullptr; }
+    /// Counts grids taken from background builds (all patients): a change means the next setEvaluation
+    /// can draw a surface the previous one could not.
+    int vtaGridGeneration() const { return vtaGridGeneration_; }
 
     /// Opaque layer (firing axons), after the opaque lead, depth writes on.
     void drawOpaque(const OrbitCamera& camera, float aspect, const Eigen::Vector2f& viewportPx);
@@ -128,10 +150,18 @@ public:
     /// Largest |E| on the slice for the last evaluation, V/mm (0: none).
     float sliceMaxVPerMm() const { return sliceMaxVPerMm_; }
     int firingAxonCount() const { return firingAxons_; }
+    /// Volume (mm^3) of tissue inside the VTA surface of the last evaluation, the lead body left out as
+    /// a voxel count leaves it out (0: none, or the grid not ready).
+    double vtaVolumeMm3() const { return vtaVolumeMm3_; }
+    std::size_t vtaTriangleCount() const { return vtaMesh_.indexCount() / 3; }
     /// Time the last setPatient spent on the slice's unit solutions, and the last setEvaluation
     /// on superposition and upload, milliseconds (for the README and benchmarks).
     double lastSliceBuildMs() const { return sliceBuildMs_; }
     double lastEvaluationMs() const { return evaluationMs_; }
+    /// Time the VTA grid's unit solutions took (wherever they were built), and the last evaluation's
+    /// |E| superposition, isosurface extractions and upload, milliseconds.
+    double lastVtaGridBuildMs() const { return vtaGridBuildMs_; }
+    double lastVtaEvaluationMs() const { return vtaEvaluationMs_; }
 
     AnatomyViewOptions options;
 
@@ -139,15 +169,23 @@ private:
     void buildStructures();
     void buildFibres();
     void buildSlice(float sliceYawDeg);
+    void buildVtaGrid();
+    void updateVta(const Eigen::VectorXd& contactCurrentsMa);
+    /// Takes the finished job's grid (joins its thread).
+    void takeVtaGrid();
+    /// For a new grid: which voxels lie inside the lead body, and from which neighbours to fill them.
+    void prepareVtaLeadFill();
     /// `keep`: clip plane (lead frame) of the part to draw, as in shell.vert.
     void drawFibres(const OrbitCamera& camera, float aspect, const Eigen::Vector2f& viewportPx, bool firing,
                     const Eigen::Vector4f& keep);
     void drawSlice(const OrbitCamera& camera, float aspect);
     void drawStructures(const OrbitCamera& camera, float aspect, const Eigen::Vector4f& keep);
+    void drawVta(const OrbitCamera& camera, float aspect, const Eigen::Vector4f& keep);
 
     ShaderProgram shellShader_;
     ShaderProgram fibreShader_;
     ShaderProgram sliceShader_;
+    ShaderProgram vtaShader_;
 
     std::shared_ptr<const patient::VirtualPatient> patient_;
     double thresholdVPerMm_ = 0.2;
@@ -176,6 +214,25 @@ private:
     float sliceMaxVPerMm_ = 0.0f;
     double sliceBuildMs_ = 0.0;
     double evaluationMs_ = 0.0;
+
+    // VTA: unit fields on a grid around the contacts (once per case), |E| and its isosurface per
+    // evaluation.
+    struct VtaGridJob;
+    std::shared_ptr<VtaGridJob> vtaJob_;                       ///< building this patient's grid
+    std::vector<std::shared_ptr<VtaGridJob>> retiredVtaJobs_;  ///< earlier patients' builds, joined when done
+    std::unique_ptr<const field::FieldGrid> vtaGrid_;
+    /// A voxel inside the lead body (no field) and the voxels of its z layer whose mean it takes for
+    /// display, so the drawn surface runs on through the lead (which hides it) instead of wrapping it.
+    struct LeadFill {
+        std::size_t voxel = 0;
+        std::vector<std::size_t> from;
+    };
+    std::vector<LeadFill> vtaLeadFill_;  ///< in order: each fills from tissue or earlier-filled voxels
+    GpuMesh vtaMesh_;
+    double vtaVolumeMm3_ = 0.0;
+    double vtaGridBuildMs_ = 0.0;
+    double vtaEvaluationMs_ = 0.0;
+    int vtaGridGeneration_ = 0;
 };
 
 }  // namespace dbsprog::render

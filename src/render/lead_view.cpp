@@ -135,7 +135,7 @@ bool LeadView::RenderedState::operator==(const RenderedState& o) const {
            l.showGrid == o.options.showGrid && l.samples == o.options.samples && l.interactiveDivisor == o.options.interactiveDivisor &&
            l.gridHalfSizeMm == o.options.gridHalfSizeMm && l.gridSpacingMm == o.options.gridSpacingMm &&
            l.gridMajorEvery == o.options.gridMajorEvery && a.showStructures == o.anatomyOptions.showStructures &&
-           a.showFibres == o.anatomyOptions.showFibres && a.showField == o.anatomyOptions.showField &&
+           a.showFibres == o.anatomyOptions.showFibres && a.showField == o.anatomyOptions.showField && a.showVta == o.anatomyOptions.showVta &&
            a.pixelScale == o.anatomyOptions.pixelScale && contentRevision == o.contentRevision;
 }
 

@@ -18,7 +18,7 @@ const Catalog& catalog() {
 const char* kValid = R"({"id":"g","manufacturer":"M","model":"m","control_modes":["current"],
   "amplitude_mA":{"min":0,"max":20,"step":0.1},"pulse_width_us":{"min":10,"max":450,"step":10},
   "frequency_Hz":{"min":2,"max":255,"step":1},"max_contact_current_mA":12.7,"max_total_current_mA":20,
-  "multiple_current_sources":true,"share_step_percent":1,"channels":2,
+  "multiple_current_sources":true,"share_step_percent":1,"channels":2,"ramp_s":4,
   "battery":{"kind":"primary","capacity_mAh":4000,"cell_voltage_V":3.2,"output_efficiency":0.5,"overhead_current_uA":15},
   "sources":["t"]})";
 
@@ -84,6 +84,8 @@ TEST(IpgFiles, MalformedFilesNameTheFileAndTheField) {
         {replaced(kValid, R"("kind":"primary")", R"("kind":"nuclear")"), "battery.kind"},
         {replaced(kValid, R"("capacity_mAh":4000)", R"("capacity_mAh":"big")"), "battery.capacity_mAh"},
         {replaced(kValid, R"("channels":2)", R"("channels":2.5)"), "channels"},
+        {replaced(kValid, R"("ramp_s":4)", R"("ramp_s":-1)"), "ramp_s"},
+        {replaced(kValid, R"("ramp_s":4,)", ""), "ramp_s"},
         {replaced(kValid, R"("control_modes":["current"])", R"("control_modes":["voltage"])"), "amplitude_V"},
     };
     for (const auto& c : cases) {

@@ -34,6 +34,7 @@
 #include "dbsprog/field/grid_conductor.hpp"
 #include "dbsprog/field/homogeneous_conductor.hpp"
 #include "dbsprog/field/tissue_model.hpp"
+#include "../tissue/radial_reference_conductor.hpp"
 
 using namespace dbsprog;
 using namespace dbsprog::field;
@@ -72,25 +73,6 @@ GridDiscretisation coarseGrid() {
 const GridConductor& reference3389() {
     static const GridConductor g(lead3389(), homogeneousSettings());
     return g;
-}
-
-struct ReferenceRow {
-    double r, potential, field;  // mm, V (infinite domain, -1 mA), V/mm
-};
-
-std::vector<ReferenceRow> referenceProfile() {
-    std::ifstream in(std::string(DBSPROG_TEST_DATA_DIR) + "/reference/fem_3389_c1_monopolar_radial.csv");
-    EXPECT_TRUE(in.good());
-    std::vector<ReferenceRow> rows;
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-        std::vector<double> v;
-        std::stringstream ss(line);
-        for (std::string cell; std::getline(ss, cell, ',');) v.push_back(std::stod(cell));
-        rows.push_back({v.at(0), v.at(4), v.at(5)});
-    }
-    return rows;
 }
 
 double norm3(const UnitFields& f, Eigen::Index i, int c) {
@@ -247,7 +229,14 @@ TEST(GridConductor, DefaultCacheDirectoryFollowsXdg) {
 // The CSV is for -1 mA (cathodic), i.e. minus the unit solution.
 TEST(GridConductor, MatchesFiniteElementReferenceOn3389) {
     const GridConductor& g = reference3389();
-    const auto rows = referenceProfile();
+    const auto reference = testref::RadialProfile::load(std::string(DBSPROG_TEST_DATA_DIR) +
+                                                        "/reference/fem_3389_c1_monopolar_radial.csv");
+    struct Row {
+        double r, potential, field;  // mm, V (infinite domain, -1 mA), V/mm
+    };
+    std::vector<Row> rows;
+    for (size_t i = 0; i < reference.rMm.size(); ++i)
+        rows.push_back({reference.rMm[i], reference.potentialV[i], reference.fieldVPerMm[i]});
     ASSERT_EQ(rows.size(), 10u);
     std::printf("grid conductor vs finite-element reference (3389, contact 1, sigma 0.2, floating):\n");
     std::printf("   r mm   angle   potential err   |E| err\n");

@@ -3,6 +3,7 @@
 // Set DBSPROG_SNAPSHOT_DIR to also write the rendered images there as PNG, for a person to look at.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "dbsprog/device/program.hpp"
+#include "dbsprog/field/field_grid.hpp"
 #include "dbsprog/patient/case.hpp"
 #include "dbsprog/patient/virtual_patient.hpp"
 #include "gui/gl_window.hpp"
@@ -266,8 +268,10 @@ TEST_F(AnatomyViewGl, DrawsStructuresFibresAndFieldWithoutGlErrors) {
     std::printf("slice unit solutions %.1f ms (once per case); per evaluation %.2f ms\n",
                 view_->anatomy().lastSliceBuildMs(), view_->anatomy().lastEvaluationMs());
 
-    // Each layer's own pixels go when its toggle is off.
+    // Each layer's own pixels go when its toggle is off. The VTA surface shares the field's warm
+    // colours: off here, so warm pixels are the slice's (its own test is below).
     AnatomyViewOptions& options = view_->anatomy().options;
+    options.showVta = false;
     options.showStructures = false;
     EXPECT_LT(countPixels(render("anatomy_no_structures")).shellBlue, all.shellBlue / 4);
     options.showFibres = false;
@@ -349,6 +353,111 @@ TEST_F(AnatomyViewGl, NoPatientDrawsTheLeadAlone) {
     EXPECT_TRUE(takeGlErrors().empty());
 }
 
+/// The VTA surface's tint over the dark background or the lead: red above green and blue (the
+/// background and the lead are neutral or bluish), but far less red than the cathode contact itself.
+bool isVtaTint(const Rgb& c) { return c.r > 40 && c.r > c.g + 10 && c.r > c.b + 6 && c.r - c.g < 110; }
+
+long countVtaTint(const Image& image) {
+    long count = 0;
+    for (int y = 0; y < image.height; ++y) {
+        for (int x = 0; x < image.width; ++x) count += isVtaTint(pixelAt(image, x, y)) ? 1 : 0;
+    }
+    return count;
+}
+
+// Pixel counts at 640 x 480 with only the lead and the VTA drawn (measured: about 11000 at 3.5 V, none
+// with the surface off): a tenth of that is a clear signal.
+constexpr long kVtaMinPixels = 1000;
+
+TEST_F(AnatomyViewGl, VtaSurfaceIsDrawnAndFollowsItsToggle) {
+    runProgram(kLowProgram);
+    view_->syncAnatomy(camera_);
+    AnatomyView& anatomy = view_->anatomy();
+    ASSERT_TRUE(anatomy.vtaGridReady());  // a ring lead: built with the patient, no waiting
+    EXPECT_GT(anatomy.vtaTriangleCount(), 0u);
+    EXPECT_GT(anatomy.vtaVolumeMm3(), 0.0);
+    std::printf("VTA grid %.1f ms (once per case); per evaluation %.2f ms, %zu triangles, %.1f mm^3\n",
+                anatomy.lastVtaGridBuildMs(), anatomy.lastVtaEvaluationMs(), anatomy.vtaTriangleCount(), anatomy.vtaVolumeMm3());
+    RecordProperty("vta_grid_ms", std::to_string(anatomy.lastVtaGridBuildMs()));
+    RecordProperty("vta_evaluation_ms", std::to_string(anatomy.lastVtaEvaluationMs()));
+
+    // Alone with the lead, so its pixels are the only warm ones besides the cathode.
+    anatomy.options.showStructures = false;
+    anatomy.options.showFibres = false;
+    anatomy.options.showField = false;
+    const long on = countVtaTint(render("vta_alone"));
+    anatomy.options.showVta = false;
+    const long off = countVtaTint(render("vta_off"));
+    std::printf("VTA pixels %ld with the surface, %ld without\n", on, off);
+    EXPECT_GT(on, kVtaMinPixels);
+    EXPECT_LT(off, on / 20);
+    // With every layer: the surface still changes the image where it is.
+    anatomy.options.showStructures = anatomy.options.showFibres = anatomy.options.showField = true;
+    const Image without = render("vta_all_off");
+    anatomy.options.showVta = true;
+    const Image with = render("vta_all_on");
+    long changed = 0;
+    for (int y = 0; y < with.height; ++y) {
+        for (int x = 0; x < with.width; ++x) {
+            const Rgb a = pixelAt(with, x, y), b = pixelAt(without, x, y);
+            changed += std::abs(a.r - b.r) + std::abs(a.g - b.g) + std::abs(a.b - b.b) > 12 ? 1 : 0;
+        }
+    }
+    EXPECT_GT(changed, kVtaMinPixels);
+    // Turned a quarter (the slice edge-on, its contour gone), the surface still shows the volume.
+    camera_.setDirection(camera_.pose().yawDeg + 90.0f, camera_.pose().pitchDeg);
+    anatomy.options.showStructures = anatomy.options.showFibres = false;
+    view_->render(kWidthPx, kHeightPx, camera_, /*fullQuality=*/true);
+    const Image side = view_->target().readPixels();
+    snapshot("vta_side", side);
+    EXPECT_GT(countVtaTint(side), kVtaMinPixels);
+    EXPECT_TRUE(takeGlErrors().empty());
+}
+
+TEST_F(AnatomyViewGl, VtaGrowsWithAmplitudeAndIsEmptyAtZero) {
+    AnatomyView& anatomy = view_->anatomy();
+    anatomy.options.showStructures = false;
+    anatomy.options.showFibres = false;
+    anatomy.options.showField = false;
+    runProgram(kZeroProgram);
+    const long zeroPixels = countVtaTint(render("vta_zero"));
+    EXPECT_EQ(anatomy.vtaTriangleCount(), 0u);
+    EXPECT_EQ(anatomy.vtaVolumeMm3(), 0.0);
+    runProgram(kLowProgram);
+    const long lowPixels = countVtaTint(render("vta_low"));
+    const double lowMm3 = anatomy.vtaVolumeMm3();
+    runProgram(kHighProgram);
+    const long highPixels = countVtaTint(render("vta_high"));
+    const double highMm3 = anatomy.vtaVolumeMm3();
+    std::printf("VTA pixels %ld / %ld / %ld and volume %.1f / %.1f mm^3 at 0 / 3.5 / 6.5 V\n", zeroPixels, lowPixels,
+                highPixels, lowMm3, highMm3);
+    EXPECT_LT(zeroPixels, kVtaMinPixels / 10);
+    EXPECT_GT(lowPixels, zeroPixels + kVtaMinPixels);
+    // A point source's VTA grows as current^1.5 (radius ~ sqrt(I)): 6.5 / 3.5 V gives about 2.5 x the
+    // volume; at least 1.5 x leaves room for the lead's shape. Its outline grows about 1.5 x in area.
+    EXPECT_GT(highMm3, 1.5 * lowMm3);
+    EXPECT_GT(highPixels, lowPixels + lowPixels / 5);
+    EXPECT_TRUE(takeGlErrors().empty());
+}
+
+TEST_F(AnatomyViewGl, VtaVolumeAgreesWithTheVoxelCount) {
+    // An independent count on its own grid around the cathode (contact 1), with the evaluation's currents.
+    runProgram(kLowProgram);
+    view_->syncAnatomy(camera_);
+    const Eigen::VectorXd currentsMa = patient_->contactCurrentsMa(evaluation_.program);
+    constexpr double kRegionSideMm = 12.0, kRegionSpacingMm = 0.5;  // holds the 3.5 V VTA, as the view's grid
+    const field::FieldGrid grid(patient_->conductor(),
+                                field::RegionGrid::cube(Eigen::Vector3d(0.0, 0.0, patient_->lead().contacts[1].centreZMm()),
+                                                        kRegionSideMm, kRegionSpacingMm),
+                                2);
+    const double voxelsMm3 = grid.activatedVolumeMm3(currentsMa, view_->anatomy().thresholdVPerMm());
+    ASSERT_GT(voxelsMm3, 0.0);
+    // Mesh and voxel count differ mostly at the lead (tests/field/test_isosurface.cpp: +3.9 % at 0.5 mm).
+    constexpr double kAgreementFraction = 0.08;
+    std::printf("VTA %.1f mm^3 from the view's surface, %.1f mm^3 voxel count\n", view_->anatomy().vtaVolumeMm3(), voxelsMm3);
+    EXPECT_NEAR(view_->anatomy().vtaVolumeMm3(), voxelsMm3, kAgreementFraction * voxelsMm3);
+}
+
 // ---- the whole window ----
 
 TEST(AnatomyInWindow, DefaultCaseShowsAnatomyAndFollowsAmplitudeInTheSameFrame) {
@@ -397,6 +506,29 @@ TEST(AnatomyInWindow, AnotherCaseRebuildsTheAnatomyAndReframes) {
     EXPECT_DOUBLE_EQ(anatomy.thresholdVPerMm(), 0.19);
     // The home view was refitted to this anatomy (a different target, so a different extent).
     EXPECT_NE(app.ui().camera.home().distanceMm, gpiDistance);
+    EXPECT_TRUE(app.takeGlErrors().empty());
+}
+
+TEST(AnatomyInWindow, SegmentedLeadVtaArrivesFromTheBackground) {
+    // A directional lead's field is not axisymmetric: its VTA grid builds on a worker thread while the
+    // window keeps drawing, and the surface appears in the frame that takes the finished grid.
+    gui::GuiApp app(gui::testing::hiddenWindow());
+    app.openCase("gpi-directional-medial");
+    const AnatomyView& anatomy = app.leadView().anatomy();
+    const int generation = anatomy.vtaGridGeneration();
+    constexpr double kTimeoutS = 120.0;  // seconds of build on one core; generous for a loaded machine
+    const auto start = std::chrono::steady_clock::now();
+    const auto ready = [&] { return anatomy.patient() == app.simulation().patient && anatomy.vtaGridReady(); };
+    while (!ready() && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < kTimeoutS) {
+        app.runFrame();
+    }
+    ASSERT_TRUE(ready());
+    EXPECT_GT(anatomy.vtaGridGeneration(), generation);
+    // The case arrives stimulating: its surface is already there.
+    ASSERT_TRUE(app.simulation().evaluation.stimulating);
+    EXPECT_GT(anatomy.vtaTriangleCount(), 0u);
+    EXPECT_GT(anatomy.vtaVolumeMm3(), 0.0);
+    std::printf("directional VTA grid %.0f ms in the background\n", anatomy.lastVtaGridBuildMs());
     EXPECT_TRUE(app.takeGlErrors().empty());
 }
 

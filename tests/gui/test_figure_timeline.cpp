@@ -319,6 +319,19 @@ TEST(TimelineTicks, DurationsReadLikeAClinicianWritesThem) {
     EXPECT_EQ(formatDuration(3 * 365.25 * day), "3 y");
 }
 
+TEST(TimelineTicks, DurationsInWordsForPatientsUseWholeUnits) {
+    const double minute = 60, hour = 3600, day = 86400, month = 30.44 * day;
+    EXPECT_EQ(durationInWords(0), "a few seconds");
+    EXPECT_EQ(durationInWords(45), "a few seconds");
+    EXPECT_EQ(durationInWords(minute), "1 minute");
+    EXPECT_EQ(durationInWords(25 * minute), "25 minutes");
+    EXPECT_EQ(durationInWords(3 * hour + 20 * minute), "3 hours");
+    EXPECT_EQ(durationInWords(day), "1 day");
+    EXPECT_EQ(durationInWords(23 * day), "3 weeks");
+    EXPECT_EQ(durationInWords(3 * month), "3 months");  // the "+3 months" follow-up visit
+    EXPECT_EQ(durationInWords(13 * month), "1 year");
+}
+
 TEST(TimelineTicks, RangeCoversSamplesMarkersAndNow) {
     TimelineData data;
     EXPECT_EQ(timelineRange(data), std::make_pair(0.0, kMinTimelineSpanS));

@@ -8,6 +8,7 @@
 #include "dbsprog/error.hpp"
 #include "dbsprog/patient/case.hpp"
 #include "gui/gui_app.hpp"
+#include "gui/settings.hpp"
 #include "gui_test_support.hpp"
 #include "render/gl.hpp"
 
@@ -55,7 +56,7 @@ TEST_F(GuiAppTest, LayoutPutsPanelLeftAndViewRight) {
     EXPECT_GE(layout.leftPanel.width, 400);
     EXPECT_GE(layout.viewImage.x, layout.leftPanel.x + layout.leftPanel.width);
     EXPECT_GE(layout.viewImage.width, 500);
-    EXPECT_GE(layout.viewImage.height, 350);
+    EXPECT_GE(layout.viewImage.height, 320);  // the patient panel below takes half the height
     EXPECT_GE(layout.patientPanel.y, layout.viewImage.y + layout.viewImage.height);
     EXPECT_GE(layout.patientPanel.height, 250);
     EXPECT_LE(layout.viewImage.x + layout.viewImage.width, 1280);
@@ -106,7 +107,7 @@ TEST_F(GuiAppTest, BipolarProgramColoursAnodeBlueAndCathodeRed) {
             if (c.b > 110 && c.b > 2 * c.r && c.b > c.g + 40) ++blue;
         }
     }
-    EXPECT_GT(blue, 500) << "no anode-coloured contact in the view";
+    EXPECT_GT(blue, 250) << "no anode-coloured contact in the view";
 }
 
 TEST_F(GuiAppTest, LeftPanelShowsText) {
@@ -269,7 +270,7 @@ TEST_F(GuiAppTest, ResizesCleanly) {
     EXPECT_TRUE(errors.empty()) << glErrorList(errors);
 }
 
-TEST(GuiAppCases, EveryShippedCaseOpensAndRendersWithoutGlError) {
+TEST(GuiAppCases, EveryShippedCaseOpensAndRendersInEveryModeWithoutGlError) {
     const auto cases = patient::loadCases(DBSPROG_TEST_MODELS_DIR);
     ASSERT_FALSE(cases.empty());
     GuiApp app(testing::hiddenWindow());
@@ -281,13 +282,24 @@ TEST(GuiAppCases, EveryShippedCaseOpensAndRendersWithoutGlError) {
         EXPECT_TRUE(app.ui().caseError.empty()) << app.ui().caseError;
         EXPECT_TRUE(app.simulation().report.has_value()) << "the case's own program is refused: " << app.ui().programError;
         EXPECT_EQ(app.leadView().contactStates().size(), app.simulation().lead.contacts.size());
-        app.ui().showLabels = false;
-        app.runFrame();
-        const render::Image frame = app.runFrameAndCapture();
-        EXPECT_GT(testing::regionStats(frame, testing::viewCentre(app.layout().viewImage)).leadGrey, 1000);
-        app.ui().showLabels = true;
-        const auto errors = app.takeGlErrors();
-        EXPECT_TRUE(errors.empty()) << glErrorList(errors);
+        for (const Mode mode : {Mode::Clinician, Mode::Patient, Mode::Research}) {
+            SCOPED_TRACE(modeName(mode));
+            app.setMode(mode);
+            app.ui().showLabels = false;
+            app.runFrame();
+            const render::Image frame = app.runFrameAndCapture();
+            // The lead in the 3D view, the timeline's axes and labels, and (where shown) the figure.
+            EXPECT_GT(testing::regionStats(frame, testing::viewCentre(app.layout().viewImage)).leadGrey, 1000);
+            EXPECT_GT(testing::regionStats(frame, app.layout().timeline).sharpEdges, 40);
+            if (mode != Mode::Research) {
+                const testing::RegionStats figure = testing::regionStats(frame, app.layout().figure);
+                EXPECT_GT(figure.lumaVariance, 100.0) << "the figure region is flat";
+            }
+            app.ui().showLabels = true;
+            const auto errors = app.takeGlErrors();
+            EXPECT_TRUE(errors.empty()) << glErrorList(errors);
+        }
+        app.setMode(Mode::Clinician);
     }
 }
 

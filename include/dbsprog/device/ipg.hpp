@@ -48,6 +48,9 @@ struct Ipg {
     double shareStepPercent = 1.0;     ///< resolution of current shares (multiple-source devices)
     std::optional<double> complianceVoltageV;  ///< highest output voltage in current mode
     int channels = 1;                  ///< leads one generator drives
+    /// Soft start: when stimulation is switched on the amplitude climbs from zero to the programmed
+    /// value over this long, seconds (0: at once). Boston: programmable 1-10 s (FACTS.md).
+    double rampS = 0.0;
     Battery battery;
     std::vector<std::string> sources;
     std::vector<std::string> assumptions;
