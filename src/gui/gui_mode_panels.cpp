@@ -11,6 +11,8 @@
 #include "dbsprog/io/paths.hpp"
 #include "dbsprog/patient/duration.hpp"
 #include "gui/gui_app.hpp"
+#include "render/anatomy_view.hpp"
+#include "render/lead_view.hpp"
 #include "gui/text_format.hpp"
 #include "gui/widgets.hpp"
 
@@ -151,8 +153,10 @@ void GuiApp::drawResearchSection() {
         }
         ImGui::Spacing();
         if (beginInfoTable("##numbers", 92.0f * uiScale_)) {
-            if (sim_.vtaGrid)
-                infoRow("VTA", strf("%.1f mm\xC2\xB3 at %.3f V/mm", vtaVolumeMm3(), vtaThresholdVPerMm(sim_.patientCase.target)));
+            const render::AnatomyView& anatomy = leadView_->anatomy();
+            if (anatomy.vtaGridReady())
+                infoRow("VTA", strf("%.1f mm\xC2\xB3 inside |E| = %.3f V/mm (the 3D view's surface)", anatomy.vtaVolumeMm3(),
+                                    anatomy.thresholdVPerMm()));
             infoRow("Evaluation", strf("%.3f ms", sim_.evaluateMs));
             infoRow("Frame", strf("%.1f ms", 1000.0f / std::max(ImGui::GetIO().Framerate, 1.0f)));
             infoRow("Patient build", strf("%.0f ms, unit potentials at %d nodes", sim_.patientBuildMs, vp.engine().nodeCount()));

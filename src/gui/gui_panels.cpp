@@ -617,7 +617,7 @@ void GuiApp::drawResponseSection() {
     auto showEffect = [&](const patient::SideEffectReading& effect) {
         if (effect.grade <= 0) return;
         any = true;
-        ImGui::TextColored(gradeColor(effect.grade), "Grade %d  %s", effect.grade, effect.name.c_str());
+        wrappedColored(gradeColor(effect.grade), strf("Grade %d  %s", effect.grade, effect.name.c_str()));
         wrappedColored(colors::kLabel, "  \"" + effect.patientSays + "\" \xE2\x80\x94 " + effect.clinicianSees);
     };
     for (const patient::SideEffectReading& effect : sim_.evaluation.sideEffects)

@@ -389,22 +389,20 @@ void GuiApp::drawViewPanel(float x, float y, float width, float height) {
             ImGui::SameLine(0.0f, 2.0f * ImGui::GetStyle().ItemSpacing.x);
             const float right = ImGui::GetWindowContentRegionMax().x;
             const float available = right - ImGui::GetCursorPosX();
-            std::string name = sim_.lead.displayName;
+            // The full name, else the model alone ("3389"), else nothing: a cut name reads as broken.
             ImGui::PushFont(fonts_.bold);
-            const char* ellipsis = fonts_.unicode ? "\xE2\x80\xA6" : "...";
-            if (ImGui::CalcTextSize(name.c_str()).x > available) {
-                // Drop whole UTF-8 characters until the name and an ellipsis fit.
-                while (!name.empty() && ImGui::CalcTextSize((name + ellipsis).c_str()).x > available) {
-                    name.pop_back();
-                    while (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0) == 0x80) name.pop_back();
-                }
-                while (!name.empty() && name.back() == ' ') name.pop_back();
-                name += ellipsis;
+            const std::string* name = nullptr;
+            for (const std::string* candidate : {&sim_.lead.displayName, &sim_.lead.model}) {
+                if (!name && !candidate->empty() && ImGui::CalcTextSize(candidate->c_str()).x <= available) name = candidate;
             }
-            ImGui::SetCursorPosX(right - ImGui::CalcTextSize(name.c_str()).x);
-            ImGui::TextUnformatted(name.c_str());
+            if (name) {
+                ImGui::SetCursorPosX(right - ImGui::CalcTextSize(name->c_str()).x);
+                ImGui::TextUnformatted(name->c_str());
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s \xE2\x80\x94 lead frame, mm", sim_.lead.displayName.c_str());
+            } else {
+                ImGui::NewLine();
+            }
             ImGui::PopFont();
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s \xE2\x80\x94 lead frame, mm", sim_.lead.displayName.c_str());
         }
 
         // The image fills the rest of the panel.
@@ -473,8 +471,10 @@ void GuiApp::drawPlainViewOverlay(float imageX, float imageY, float imageW, floa
                                                                   : "Nearby paths: reaching them causes side effects"});
         }
     }
-    if (anatomy.patient() && anatomy.options.showField) {
-        rows.push_back({render::fieldColour(1.0f), false, "How far the stimulation reaches"});
+    if (anatomy.patient() && (anatomy.options.showVta || anatomy.options.showField)) {
+        // The colour the VTA surface and the slice's contour have at the activation threshold.
+        const float threshold = static_cast<float>(anatomy.thresholdVPerMm());
+        rows.push_back({render::fieldColour(render::fieldScalePosition(threshold)), false, "How far the stimulation reaches"});
     }
     float textWidth = 0.0f;
     for (const Row& row : rows) textWidth = std::max(textWidth, ImGui::CalcTextSize(row.text.c_str()).x);

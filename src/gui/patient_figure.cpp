@@ -499,6 +499,9 @@ void fillConcave(ImDrawList* dl, std::vector<ImVec2> points, ImU32 color) {
     dl->AddPolyline(points.data(), static_cast<int>(points.size()), color, ImDrawFlags_Closed, 1.0f);
 }
 
+/// Largest gap between a drawn circle and the true one, pixels: below what anti-aliasing shows.
+constexpr double kBlobMaxErrorPx = 0.3;
+
 std::vector<ImVec2> convexHull(std::vector<ImVec2> p) {
     if (p.size() < 3) return p;
     std::sort(p.begin(), p.end(), [](ImVec2 a, ImVec2 b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
@@ -541,7 +544,10 @@ void fillBlob(ImDrawList* dl, const Blob& blob, float grow, ImU32 color) {
     for (const Circle& c : blob.circles) {
         const float r = c.radius + grow;
         if (r <= 0.0f) continue;
-        const int segments = std::clamp(static_cast<int>(r * 1.5f) + 8, 10, 40);
+        // As few sides as keep the outline within kBlobMaxErrorPx of the circle: every side costs
+        // triangles, and a software renderer pays for each (README, frame times).
+        const int segments = std::clamp(
+            static_cast<int>(std::ceil(kPi / std::acos(std::max(0.0, 1.0 - kBlobMaxErrorPx / static_cast<double>(r))))), 8, 40);
         const std::vector<ImVec2> ring = ellipsePoints(c.centre, r, r, segments);
         points.insert(points.end(), ring.begin(), ring.end());
     }

@@ -5,15 +5,18 @@
 #include <cmath>
 #include <cstdio>
 
+#include "dbsprog/patient/duration.hpp"
+
 namespace dbsprog::gui {
 namespace {
 
 constexpr double kMinute = 60.0;
 constexpr double kHour = 3600.0;
-constexpr double kDay = 86400.0;
+// The core's units (a month is a twelfth of a Julian year), so "3mo" on the command line is "3 mo" here.
+constexpr double kDay = patient::kSecondsPerDay;
 constexpr double kWeek = 7.0 * kDay;
-constexpr double kMonth = 30.44 * kDay;  // mean Gregorian month; simulated time has no calendar
-constexpr double kYear = 365.25 * kDay;
+constexpr double kMonth = patient::kSecondsPerMonth;
+constexpr double kYear = patient::kSecondsPerYear;
 
 // Room per tick label, in font heights: decides how many ticks a small plot can carry.
 constexpr float kTimeTickSpacingEm = 4.5f;

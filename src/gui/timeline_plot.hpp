@@ -31,7 +31,7 @@ struct AxisTick {
 /// Time ticks for [startS, endS]: the smallest step a reader counts in (1, 2, 5, 10, 15, 30 s; 1-30 min;
 /// 1, 2, 3, 6, 12 h; 1, 2, 3 d; 1, 2 wk; 1, 2, 3 mo; 1, 2, 5, 10 y) that gives at most maxTicks
 /// ticks; with the default 8 a span of 8 s or more gets 3-8 ticks. Ticks sit on whole multiples of the step, labelled in its unit ("0", "30 s", "2 min",
-/// "6 h", "2 d", "1 wk", "3 mo", "1 y"). Months are 30.44 days, years 365.25 days.
+/// "6 h", "2 d", "1 wk", "3 mo", "1 y"). Months are 30.4375 days, years 365.25 days (patient/duration.hpp).
 std::vector<AxisTick> chooseTimeTicks(double startS, double endS, int maxTicks = 8);
 inline std::vector<AxisTick> chooseTimeTicks(double spanS) { return chooseTimeTicks(0.0, spanS); }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dbsprog/patient/duration.hpp"
 #include "gui/patient_figure.hpp"
 #include "gui/timeline_plot.hpp"
 #include "gui/window_chart.hpp"
@@ -320,7 +321,7 @@ TEST(TimelineTicks, DurationsReadLikeAClinicianWritesThem) {
 }
 
 TEST(TimelineTicks, DurationsInWordsForPatientsUseWholeUnits) {
-    const double minute = 60, hour = 3600, day = 86400, month = 30.44 * day;
+    const double minute = 60, hour = 3600, day = 86400, month = patient::kSecondsPerMonth;
     EXPECT_EQ(durationInWords(0), "a few seconds");
     EXPECT_EQ(durationInWords(45), "a few seconds");
     EXPECT_EQ(durationInWords(minute), "1 minute");
