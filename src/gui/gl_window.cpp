@@ -72,4 +72,6 @@ bool GlWindow::shouldClose() const { return glfwWindowShouldClose(window_) == GL
 
 void GlWindow::swapBuffers() { glfwSwapBuffers(window_); }
 
+void GlWindow::hide() { glfwHideWindow(window_); }
+
 }  // namespace dbsprog::gui

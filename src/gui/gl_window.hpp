@@ -38,6 +38,8 @@ public:
     void resize(int widthPx, int heightPx);
     bool shouldClose() const;
     void swapBuffers();
+    /// Takes the window off the screen (closing: the rest of the shutdown happens out of sight).
+    void hide();
 
 private:
     GLFWwindow* window_ = nullptr;

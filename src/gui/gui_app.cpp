@@ -109,7 +109,11 @@ GuiApp::GuiApp(GuiAppOptions options) : options_(std::move(options)) {
 }
 
 GuiApp::~GuiApp() {
-    if (window_) window_->makeCurrent();
+    if (window_) {
+        // A VTA grid still building in the background is waited for (up to seconds): out of sight.
+        window_->hide();
+        window_->makeCurrent();
+    }
     leadView_.reset();
     imgui_.reset();
     window_.reset();
