@@ -126,7 +126,6 @@ void GuiApp::loadCase(const patient::Case& patientCase) {
     const auto buildStart = std::chrono::steady_clock::now();
     auto virtualPatient = std::make_shared<const patient::VirtualPatient>(patientCase, modelsDir_);
     sim_.patientBuildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - buildStart).count();
-    sim_.vtaGrid.reset();
 
     sim_.patientCase = patientCase;
     sim_.patient = std::move(virtualPatient);

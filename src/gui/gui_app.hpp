@@ -81,17 +81,14 @@ public:
     /// Clock speed in simulated seconds per real second; 0 pauses.
     void setClockSpeed(double simSecondsPerSecond);
     void setMode(Mode mode) { ui_.mode = mode; }
-    /// Research mode: builds the |E| grid for the VTA (seconds, once per case).
-    void computeVtaGrid();
     /// The programmer's impedance check: each contact's monopolar impedance on this patient.
     void checkImpedances();
     /// The automated monopolar review at the running program's pulse width and frequency.
     void runReview();
-    /// Volume (mm^3) where |E| >= the target's threshold for the running program; needs the grid.
-    double vtaVolumeMm3() const;
     /// Research exports, written atomically; return what was written.
     void exportEvaluationCsv(const std::string& path) const;
-    void exportVtaNifti(const std::string& path) const;
+    /// The 3D view's VTA as a NIfTI mask; false (nothing written) until its grid is ready.
+    bool exportVtaNifti(const std::string& path) const;
     /// Reset button of the 3D view.
     void resetCamera();
     /// Asks the window system for a new window size (screen coordinates).

@@ -20,15 +20,6 @@ namespace dbsprog::gui {
 
 namespace {
 
-/// VTA threshold per target, V/mm: the heuristics Lead-DBS uses (FACTS.md "Tissue and field").
-double vtaThresholdVPerMm(const std::string& target) {
-    if (target == "STN") return 0.19;
-    if (target == "VIM") return 0.165;
-    return 0.2;
-}
-/// The VTA grid: a cube this big around the lead's contacts, at this spacing (odd point counts).
-constexpr double kVtaCubeSideMm = 20.0;
-constexpr double kVtaSpacingMm = 0.5;
 /// Amplitude steps per "a little stronger / weaker" press in patient mode.
 constexpr int kPatientStrengthSteps = 2;
 
@@ -130,6 +121,7 @@ void GuiApp::drawResearchSection() {
     // Its own scrolling region: the panel keeps its layout however many pathways the anatomy has.
     if (ImGui::BeginChild("##research", ImVec2(0.0f, cellHeightLeft()))) {
         const patient::VirtualPatient& vp = *sim_.patient;
+        const render::AnatomyView& anatomy = leadView_->anatomy();
         ImGui::PushFont(fonts_.bold);
         ImGui::TextUnformatted("Activation per pathway");
         ImGui::PopFont();
@@ -153,58 +145,33 @@ void GuiApp::drawResearchSection() {
         }
         ImGui::Spacing();
         if (beginInfoTable("##numbers", 92.0f * uiScale_)) {
-            const render::AnatomyView& anatomy = leadView_->anatomy();
             if (anatomy.vtaGridReady())
                 infoRow("VTA", strf("%.1f mm\xC2\xB3 inside |E| = %.3f V/mm (the 3D view's surface)", anatomy.vtaVolumeMm3(),
                                     anatomy.thresholdVPerMm()));
             infoRow("Evaluation", strf("%.3f ms", sim_.evaluateMs));
             infoRow("Frame", strf("%.1f ms", 1000.0f / std::max(ImGui::GetIO().Framerate, 1.0f)));
             infoRow("Patient build", strf("%.0f ms, unit potentials at %d nodes", sim_.patientBuildMs, vp.engine().nodeCount()));
-            if (sim_.vtaGrid) infoRow("VTA grid", strf("%.0f ms", sim_.vtaBuildMs));
+            if (anatomy.vtaGridReady()) infoRow("VTA grid", strf("%.0f ms", anatomy.lastVtaGridBuildMs()));
             infoRow("Interface", strf("%.0f %s in series per contact", vp.interfaceResistanceOhm(), ohm().c_str()));
             infoRow("Conductor", vp.conductor().description());
             infoRow("Renderer", glInfo_);
             ImGui::EndTable();
         }
-        if (!sim_.vtaGrid && ImGui::Button("Compute VTA grid")) computeVtaGrid();
-        if (!sim_.vtaGrid) ImGui::SameLine();
         const std::string stem = "dbsprog-" + sim_.patientCase.id;
         if (ImGui::Button("Export CSV")) {
             exportEvaluationCsv(stem + "-evaluation.csv");
             ui_.exportMessage = "wrote " + stem + "-evaluation.csv";
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pathway activation, relief and side-effect grades of this evaluation");
-        if (sim_.vtaGrid) {
+        if (anatomy.vtaGridReady()) {
             ImGui::SameLine();
-            if (ImGui::Button("Export VTA NIfTI")) {
-                exportVtaNifti(stem + "-vta.nii");
-                ui_.exportMessage = "wrote " + stem + "-vta.nii";
-            }
+            if (ImGui::Button("Export VTA NIfTI") && exportVtaNifti(stem + "-vta.nii")) ui_.exportMessage = "wrote " + stem + "-vta.nii";
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("The VTA of the 3D view as a 0/1 mask, lead frame, mm");
         }
         if (!ui_.exportMessage.empty()) wrappedColored(colors::kMuted, ui_.exportMessage);
         wrappedColored(colors::kMuted, "Anatomy positions are schematic; model assumptions are listed in the files under models/.");
     }
     ImGui::EndChild();
-}
-
-void GuiApp::computeVtaGrid() {
-    if (!sim_.patient || sim_.vtaGrid) return;
-    const auto& lead = sim_.lead;
-    double zMin = lead.contacts.front().zMinMm, zMax = lead.contacts.front().zMaxMm;
-    for (const auto& contact : lead.contacts) {
-        zMin = std::min(zMin, contact.zMinMm);
-        zMax = std::max(zMax, contact.zMaxMm);
-    }
-    const auto start = std::chrono::steady_clock::now();
-    const auto grid = field::RegionGrid::cube(Eigen::Vector3d(0.0, 0.0, 0.5 * (zMin + zMax)), kVtaCubeSideMm, kVtaSpacingMm);
-    sim_.vtaGrid = std::make_shared<const field::FieldGrid>(sim_.patient->conductor(), grid, 2);
-    sim_.vtaBuildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
-double GuiApp::vtaVolumeMm3() const {
-    if (!sim_.vtaGrid || !sim_.report || !sim_.evaluation.stimulating) return 0.0;
-    return sim_.vtaGrid->activatedVolumeMm3(sim_.patient->contactCurrentsMa(sim_.report->program),
-                                            vtaThresholdVPerMm(sim_.patientCase.target));
 }
 
 void GuiApp::exportEvaluationCsv(const std::string& path) const {
@@ -221,18 +188,24 @@ void GuiApp::exportEvaluationCsv(const std::string& path) const {
     const auto severity = vp.severity(sim_.patientState);
     out << "severity,clinical_score," << severity.clinicalScore << "," << sim_.patientCase.clinicalScale << "\n";
     for (const auto& r : severity.regions) out << "severity," << r.id << "," << r.percent << ",percent\n";
-    if (sim_.vtaGrid) out << "vta,volume," << vtaVolumeMm3() << ",mm3\n";
+    const render::AnatomyView& anatomy = leadView_->anatomy();
+    if (anatomy.vtaGridReady()) out << "vta,volume," << anatomy.vtaVolumeMm3() << ",mm3\n";
     io::writeFileAtomic(path, out.str());
 }
 
-void GuiApp::exportVtaNifti(const std::string& path) const {
-    if (!sim_.vtaGrid || !sim_.report) return;
-    io::Volume v = sim_.vtaGrid->grid().emptyVolume();
-    const auto mask = sim_.vtaGrid->activatedMask(sim_.patient->contactCurrentsMa(sim_.report->program),
-                                                  vtaThresholdVPerMm(sim_.patientCase.target));
-    for (std::size_t i = 0; i < mask.size(); ++i) v.values[i] = mask[i];
+bool GuiApp::exportVtaNifti(const std::string& path) const {
+    // The grid and threshold the 3D view's surface comes from, at the amplitude delivered now.
+    const render::AnatomyView& anatomy = leadView_->anatomy();
+    const field::FieldGrid* grid = anatomy.vtaGrid();
+    if (grid == nullptr) return false;
+    io::Volume v = grid->grid().emptyVolume();
+    if (sim_.evaluation.stimulating) {
+        const auto mask = grid->activatedMask(sim_.patient->contactCurrentsMa(sim_.evaluation.program), anatomy.thresholdVPerMm());
+        for (std::size_t i = 0; i < mask.size(); ++i) v.values[i] = mask[i];
+    }
     v.description = "dbsprog VTA " + sim_.patientCase.id;
     io::writeNifti(path, v);
+    return true;
 }
 
 }  // namespace dbsprog::gui

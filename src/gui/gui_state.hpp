@@ -12,7 +12,6 @@
 #include "dbsprog/device/check.hpp"
 #include "dbsprog/device/ipg.hpp"
 #include "dbsprog/device/lead.hpp"
-#include "dbsprog/field/field_grid.hpp"
 #include "dbsprog/patient/case.hpp"
 #include "dbsprog/patient/virtual_patient.hpp"
 #include "gui/file_dialog.hpp"
@@ -75,9 +74,6 @@ struct SimulationState {
     // Research numbers.
     double patientBuildMs = 0.0;  ///< building the patient (unit potentials at every axon node)
     double evaluateMs = 0.0;      ///< the last evaluation (superposition + activation + response)
-    /// |E| grid around the lead for the VTA, built on request (research mode), per case.
-    std::shared_ptr<const field::FieldGrid> vtaGrid;
-    double vtaBuildMs = 0.0;
 
     const device::Program* program() const { return report ? &report->program : nullptr; }
 };

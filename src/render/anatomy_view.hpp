@@ -134,6 +134,8 @@ public:
     /// Blocks until the background grid (if any) is finished, then takes it (tests, screenshots).
     void waitForVtaGrid();
     bool vtaGridReady() const { return vtaGrid_ != nullptr; }
+    /// The unit-solution grid the VTA surface comes from (research exports); null until ready.
+    const field::FieldGrid* vtaGrid() const { return vtaGrid_.get(); }
     /// Counts grids taken from background builds (all patients): a change means the next setEvaluation
     /// can draw a surface the previous one could not.
     int vtaGridGeneration() const { return vtaGridGeneration_; }
