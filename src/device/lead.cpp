@@ -28,6 +28,13 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
 
 int Lead::levelCount() const { return contacts.empty() ? 0 : contacts.back().level + 1; }
 
+std::pair<double, double> Lead::contactSpanMm() const {
+    if (contacts.empty()) return {0.0, 0.0};
+    std::pair<double, double> span{contacts.front().zMinMm, contacts.front().zMaxMm};
+    for (const Contact& c : contacts) span = {std::min(span.first, c.zMinMm), std::max(span.second, c.zMaxMm)};
+    return span;
+}
+
 std::optional<int> Lead::contactIndex(std::string_view name) const {
     for (size_t i = 0; i < contacts.size(); ++i)
         if (equalsIgnoreCase(contacts[i].name, name)) return static_cast<int>(i);

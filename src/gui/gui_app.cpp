@@ -154,16 +154,8 @@ void GuiApp::loadCase(const patient::Case& patientCase) {
     reevaluate(sim_.report ? sim_.report->program.toString() : "no program");
     sim_.history.push_back({0.0, sim_.patient->severity(sim_.patientState).clinicalScore});
 
-    float zMin = 0.0f, zMax = 0.0f;
-    if (!lead.contacts.empty()) {
-        zMin = static_cast<float>(lead.contacts.front().zMinMm);
-        zMax = static_cast<float>(lead.contacts.front().zMaxMm);
-        for (const device::Contact& contact : lead.contacts) {
-            zMin = std::min(zMin, static_cast<float>(contact.zMinMm));
-            zMax = std::max(zMax, static_cast<float>(contact.zMaxMm));
-        }
-    }
-    ui_.camera.frame(zMin, zMax);
+    const auto [zMin, zMax] = lead.contactSpanMm();
+    ui_.camera.frame(static_cast<float>(zMin), static_cast<float>(zMax));
     // Turn the starting view toward the active directional segments, so a steered program's
     // cathodes are in sight; ring-only programs keep segment "a" turned toward the viewer.
     if (sim_.report) {
@@ -373,6 +365,11 @@ void GuiApp::applyPendingEdits() {
     auto casePath = std::exchange(ui_.pendingCasePath, std::nullopt);
     auto text = std::exchange(ui_.pendingProgramText, std::nullopt);
     auto program = std::exchange(ui_.pendingProgram, std::nullopt);
+    // A refusal is shown where the user acted: under the case selector or under the program.
+    const auto show = [&](const std::string& message) {
+        if (casePath) ui_.caseError = caseFileError(*casePath, message);
+        else (caseId ? ui_.caseError : ui_.programError) = message;
+    };
     try {
         if (casePath) {
             // Parsed in full before loadCase touches anything, so a bad file leaves the open case.
@@ -397,13 +394,9 @@ void GuiApp::applyPendingEdits() {
             tryApplyProgram(*program, false);
         }
     } catch (const InputError& error) {
-        if (casePath) ui_.caseError = caseFileError(*casePath, error.what());
-        else (caseId ? ui_.caseError : ui_.programError) = error.what();
+        show(error.what());
     } catch (const std::exception& error) {
-        // Not bad input but a fault; still shown, never a crash of the session.
-        const std::string message = std::string("internal error: ") + error.what();
-        if (casePath) ui_.caseError = caseFileError(*casePath, message);
-        else (caseId ? ui_.caseError : ui_.programError) = message;
+        show(std::string("internal error: ") + error.what());  // a fault, not bad input: shown, never a crash
     }
 }
 

@@ -249,7 +249,7 @@ void GuiApp::drawProgramSection() {
     if (sim_.rampElapsedS && program) {
         // The soft start, as the generator reports it while it climbs.
         ImGui::SameLine();
-        const std::string unit = program->mode == device::ControlMode::Voltage ? "V" : "mA";
+        const std::string unit = settingUnit(program->mode, Setting::Amplitude);
         const std::string text = strf("soft start %.2f of %.2f %s", deliveredAmplitude(), program->amplitude, unit.c_str());
         ImGui::ProgressBar(static_cast<float>(std::clamp(*sim_.rampElapsedS / sim_.ipg.rampS, 0.0, 1.0)), ImVec2(-1.0f, 0.0f),
                            text.c_str());
@@ -455,9 +455,7 @@ void GuiApp::drawImpedanceCheck() {
                            shortCircuit ? " short" : open ? " open" : "");
     }
     ImGui::EndTable();
-    const ImVec2 min = ImGui::GetItemRectMin(), size = ImGui::GetItemRectSize(), scale = ImGui::GetIO().DisplayFramebufferScale;
-    layout_.impedanceReadings = PixelRect{static_cast<int>(min.x * scale.x), static_cast<int>(min.y * scale.y),
-                                          static_cast<int>(size.x * scale.x), static_cast<int>(size.y * scale.y)};
+    layout_.impedanceReadings = lastItemRect();
 }
 
 void GuiApp::drawEnergySection() {
@@ -565,7 +563,7 @@ void GuiApp::drawPatientPanel(float x, float y, float width, float height) {
         // puts its numbers where the figure is, in sight without scrolling.
         const bool patientMode = ui_.mode == Mode::Patient, research = ui_.mode == Mode::Research;
         if (ImGui::BeginTable("##patientColumns", 3, ImGuiTableFlags_SizingStretchProp)) {
-            ImGui::TableSetupColumn("figure", ImGuiTableColumnFlags_WidthStretch, patientMode ? 1.1f : research ? 1.1f : 0.55f);
+            ImGui::TableSetupColumn("figure", ImGuiTableColumnFlags_WidthStretch, patientMode || research ? 1.1f : 0.55f);
             ImGui::TableSetupColumn("response", ImGuiTableColumnFlags_WidthStretch, 1.0f);
             ImGui::TableSetupColumn("timeline", ImGuiTableColumnFlags_WidthStretch, patientMode ? 1.0f : 1.2f);
             ImGui::TableNextRow();
@@ -573,7 +571,10 @@ void GuiApp::drawPatientPanel(float x, float y, float width, float height) {
             if (research) drawResearchSection();
             else drawFigureSection();
             ImGui::TableSetColumnIndex(1);
-            drawResponseSection();
+            // Its own scrolling region: several side effects must not push the panel into scrolling.
+            if (ImGui::BeginChild("##response", ImVec2(0.0f, cellHeightLeft()), false, ImGuiWindowFlags_NoBackground))
+                drawResponseSection();
+            ImGui::EndChild();
             ImGui::TableSetColumnIndex(2);
             drawTimelineSection();
             ImGui::EndTable();
@@ -592,6 +593,10 @@ void GuiApp::drawResponseSection() {
 
     bool on = sim_.stimulationOn;
     if (ImGui::Checkbox("Stimulation on", &on)) setStimulation(on);
+    float stress = static_cast<float>(sim_.patientState.stress);
+    ImGui::SetNextItemWidth(-1.0f);
+    if (ImGui::SliderFloat("##stress", &stress, 0.0f, 1.0f, "Stress, fatigue, anxiety: %.2f"))
+        setStress(static_cast<double>(stress));
 
     if (ImGui::BeginTable("##severity", 2, ImGuiTableFlags_SizingFixedFit)) {
         ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 90.0f * uiScale_);
@@ -624,11 +629,6 @@ void GuiApp::drawResponseSection() {
         if (!effect.delayed) showEffect(effect);
     for (const patient::SideEffectReading& effect : severity.delayedSideEffects) showEffect(effect);
     if (!any) ImGui::TextColored(colors::kOk, "No side effects");
-
-    float stress = static_cast<float>(sim_.patientState.stress);
-    ImGui::SetNextItemWidth(-1.0f);
-    if (ImGui::SliderFloat("##stress", &stress, 0.0f, 1.0f, "Stress, fatigue, anxiety: %.2f"))
-        setStress(static_cast<double>(stress));
 }
 
 void GuiApp::drawFigureSection() {
@@ -675,7 +675,7 @@ void GuiApp::drawTimelineSection() {
 void GuiApp::drawWindowChartSection() {
     WindowChartData data;
     const device::Program* program = sim_.program();
-    data.unit = program && program->mode == device::ControlMode::Voltage ? "V" : "mA";
+    data.unit = settingUnit(program ? program->mode : device::ControlMode::Current, Setting::Amplitude);
     data.amplitudeMax = sim_.review ? sim_.review->maxAmplitude : rangeFor(sim_.ipg, program ? program->mode : device::ControlMode::Current, Setting::Amplitude).max;
     if (program) data.presentAmplitude = program->amplitude;
     for (const device::Contact& contact : sim_.lead.contacts) {

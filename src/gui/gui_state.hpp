@@ -118,7 +118,7 @@ struct FrameLayout {
     PixelRect patientPanel;  ///< figure, response, timeline (below the view)
     PixelRect figure;        ///< the patient figure, screen coordinates
     PixelRect timeline;      ///< the timeline plot, screen coordinates
-    PixelRect impedanceReadings;  ///< the impedance check's readings (empty before a check)
+    PixelRect impedanceReadings;  ///< the impedance check's readings, screen coordinates (empty before a check)
     PixelRect statusBar;
     /// Clickable widgets by name, screen coordinates ("Amplitude +", "contact 2", "+3 months"):
     /// where a scripted session (GuiApp::queueClick) clicks, as a user would.

@@ -508,14 +508,8 @@ void AnatomyView::buildFibres() {
 }
 
 void AnatomyView::buildSlice(float sliceYawDeg) {
-    const device::Lead& lead = patient_->lead();
-    float zMin = 0.0f, zMax = 0.0f;
-    for (std::size_t c = 0; c < lead.contacts.size(); ++c) {
-        const auto lo = static_cast<float>(lead.contacts[c].zMinMm), hi = static_cast<float>(lead.contacts[c].zMaxMm);
-        zMin = c == 0 ? lo : std::min(zMin, lo);
-        zMax = c == 0 ? hi : std::max(zMax, hi);
-    }
-    slice_ = fieldSliceFacing(sliceYawDeg, zMin, zMax, FieldSliceOptions{});
+    const auto [zMin, zMax] = patient_->lead().contactSpanMm();
+    slice_ = fieldSliceFacing(sliceYawDeg, static_cast<float>(zMin), static_cast<float>(zMax), FieldSliceOptions{});
 
     // The expensive step: each contact's unit field at every texel, once per case.
     const auto start = std::chrono::steady_clock::now();
@@ -551,12 +545,7 @@ void AnatomyView::buildSlice(float sliceYawDeg) {
 }
 
 void AnatomyView::buildVtaGrid() {
-    const device::Lead& lead = patient_->lead();
-    double zMin = 0.0, zMax = 0.0;
-    for (std::size_t c = 0; c < lead.contacts.size(); ++c) {
-        zMin = c == 0 ? lead.contacts[c].zMinMm : std::min(zMin, lead.contacts[c].zMinMm);
-        zMax = c == 0 ? lead.contacts[c].zMaxMm : std::max(zMax, lead.contacts[c].zMaxMm);
-    }
+    const auto [zMin, zMax] = patient_->lead().contactSpanMm();
     const field::RegionGrid region =
         field::RegionGrid::cube(Eigen::Vector3d(0.0, 0.0, 0.5 * (zMin + zMax)), kVtaCubeSideMm, kVtaSpacingMm);
     const auto hardwareThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -73,6 +73,13 @@ TEST(LeadGeometry, Medtronic3387CentresMatchFacts) {
     for (int i = 0; i < 4; ++i) EXPECT_NEAR(l.contacts[i].centreZMm(), centres[i], 1e-12);
 }
 
+TEST(LeadGeometry, ContactSpanRunsFromTheLowestContactEdgeToTheHighest) {
+    // 1.5 mm contacts centred at 2.25 ... 8.25 (3389) and 2.25 ... 11.25 mm (3387).
+    EXPECT_EQ(catalog().lead("3389").contactSpanMm(), std::make_pair(1.5, 9.0));
+    EXPECT_EQ(catalog().lead("3387").contactSpanMm(), std::make_pair(1.5, 12.0));
+    EXPECT_EQ(Lead{}.contactSpanMm(), std::make_pair(0.0, 0.0));
+}
+
 TEST(LeadGeometry, DirectionalLeadsAreOneThreeThreeOneWithLetteredSegments) {
     for (const char* id : {"B33005", "B33015", "DB-2202", "6172", "6173"}) {
         const Lead& l = catalog().lead(id);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dbsprog::device {
@@ -45,6 +46,8 @@ struct Lead {
 
     double radiusMm() const { return 0.5 * diameterMm; }
     int levelCount() const;
+    /// Lowest zMinMm and highest zMaxMm over all contacts, mm ({0, 0} without contacts).
+    std::pair<double, double> contactSpanMm() const;
     /// Index of the contact with this name (case-insensitive), or nullopt.
     std::optional<int> contactIndex(std::string_view name) const;
     /// Names of all contacts, comma-separated, for error messages ("0, 1, 2, 3").
